@@ -1,0 +1,37 @@
+/**
+ * The one error type of the project. `code` is a closed union so that every place that presents an
+ * error (CLI exit codes, later the VS Code presenter and the HTTP status table) can switch on it
+ * exhaustively. Never throw strings.
+ */
+export const ERROR_CODES = [
+  'usage',
+  'config.unreadable',
+  'config.invalid-json',
+  'config.schema',
+  'policy.invalid',
+  'io',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class OversightError extends Error {
+  override readonly name = 'OversightError';
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isOversightError(e: unknown): e is OversightError {
+  return e instanceof OversightError;
+}
+
+/** A short, single-line description of anything thrown, for logs and error lists. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,127 @@
+import { createScanner, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { LineIndex } from './line-index';
+import type { Span, SpanIndex } from './span';
+import { indexStrictJson } from './strict-index';
+import { indexTree } from './tree-index';
+
+export interface SyntaxIssue {
+  readonly message: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** A config file's text, parsed once: its value, where every value is, and how it deviates from JSON. */
+export interface ParsedDocument {
+  readonly text: string;
+  /** `undefined` when nothing could be recovered. */
+  readonly value: unknown;
+  readonly spans: SpanIndex;
+  readonly lines: LineIndex;
+  /** True when `JSON.parse` accepts the text as it is (what legacy KiloCode, Cline and Roo require). */
+  readonly strictJson: boolean;
+  /** First comment and first trailing comma, if any (valid JSONC, rejected by strict-JSON clients). */
+  readonly firstComment?: Span;
+  readonly firstTrailingComma?: Span;
+  /** Keys that appear twice in one object: the later one silently wins, in every client. */
+  readonly duplicateKeys: readonly Span[];
+  /** Syntax errors even for a JSONC parser; the value is then only what could be recovered. */
+  readonly syntaxErrors: readonly SyntaxIssue[];
+}
+
+// jsonc-parser's SyntaxKind is a `const enum`, which isolated modules cannot inline; same values.
+const Kind = { CloseBrace: 2, CloseBracket: 4, Comma: 5, LineComment: 12, BlockComment: 13, LineBreak: 14, Trivia: 15, EOF: 17 } as const;
+
+const span = (offset: number, length: number): Span => ({ offset, length, keyOffset: -1, keyLength: 0 });
+
+/**
+ * Parses JSON or JSONC without ever throwing: plain JSON (the common case) goes through the native
+ * parser and a one-pass indexer; anything else through `jsonc-parser`, which recovers what it can.
+ */
+export function parseDocument(text: string): ParsedDocument {
+  const lines = new LineIndex(text);
+  try {
+    const value: unknown = JSON.parse(text);
+    return { text, value, ...indexStrictJson(text), lines, strictJson: true, syntaxErrors: [] };
+  } catch {
+    // Not strict JSON (or too deep for the indexer): the JSONC path below tells which.
+  }
+  try {
+    const errors: ParseError[] = [];
+    const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const { firstComment, firstTrailingComma } = scanJsoncFeatures(text);
+    return {
+      text,
+      value: tree === undefined ? undefined : (getNodeValue(tree) as unknown),
+      ...indexTree(tree),
+      lines,
+      strictJson: false,
+      ...(firstComment ? { firstComment } : {}),
+      ...(firstTrailingComma ? { firstTrailingComma } : {}),
+      syntaxErrors: errors.map((e) => ({ message: describeParseError(e), offset: e.offset, length: e.length })),
+    };
+  } catch (e) {
+    // jsonc-parser recurses; hostile nesting can exhaust the stack.
+    const message = e instanceof RangeError ? 'the file nests values too deeply to read' : `could not parse: ${String(e)}`;
+    return {
+      text,
+      value: undefined,
+      spans: new Map(),
+      duplicateKeys: [],
+      lines,
+      strictJson: false,
+      syntaxErrors: [{ message, offset: 0, length: 0 }],
+    };
+  }
+}
+
+function describeParseError(e: ParseError): string {
+  switch (printParseErrorCode(e.error)) {
+    case 'InvalidSymbol': return 'unexpected character';
+    case 'InvalidNumberFormat': return 'invalid number';
+    case 'PropertyNameExpected': return 'expected a property name in double quotes';
+    case 'ValueExpected': return 'expected a value';
+    case 'ColonExpected': return "expected ':' after the property name";
+    case 'CommaExpected': return "expected ',' between entries";
+    case 'CloseBraceExpected': return "expected '}' to close the object";
+    case 'CloseBracketExpected': return "expected ']' to close the array";
+    case 'EndOfFileExpected': return 'unexpected content after the end of the document';
+    case 'InvalidCommentToken': return 'invalid comment';
+    case 'UnexpectedEndOfComment': return 'unterminated block comment';
+    case 'UnexpectedEndOfString': return 'unterminated string';
+    case 'UnexpectedEndOfNumber': return 'unterminated number';
+    case 'InvalidUnicode': return 'invalid \\u escape';
+    case 'InvalidEscapeCharacter': return 'invalid escape character';
+    case 'InvalidCharacter': return 'invalid character in string (control characters must be escaped)';
+    default: return 'syntax error';
+  }
+}
+
+function scanJsoncFeatures(text: string): { firstComment?: Span; firstTrailingComma?: Span } {
+  const scanner = createScanner(text, false);
+  let firstComment: Span | undefined;
+  let firstTrailingComma: Span | undefined;
+  let pendingComma: Span | undefined;
+  for (let kind: number = scanner.scan(); kind !== Kind.EOF; kind = scanner.scan()) {
+    switch (kind) {
+      case Kind.LineComment:
+      case Kind.BlockComment:
+        firstComment ??= span(scanner.getTokenOffset(), scanner.getTokenLength());
+        break;
+      case Kind.Trivia:
+      case Kind.LineBreak:
+        break;
+      case Kind.Comma:
+        pendingComma = span(scanner.getTokenOffset(), 1);
+        break;
+      case Kind.CloseBrace:
+      case Kind.CloseBracket:
+        if (pendingComma) firstTrailingComma ??= pendingComma;
+        pendingComma = undefined;
+        break;
+      default:
+        pendingComma = undefined;
+    }
+    if (firstComment && firstTrailingComma) break;
+  }
+  return { ...(firstComment ? { firstComment } : {}), ...(firstTrailingComma ? { firstTrailingComma } : {}) };
+}

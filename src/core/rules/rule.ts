@@ -1,0 +1,56 @@
+import type { Category } from '../model/category';
+import type { ConfigModel } from '../model/config-model';
+import type { Remediation } from '../model/finding';
+import type { JsonPath } from '../model/location';
+import type { McpServer } from '../model/server';
+import type { Severity } from '../model/severity';
+import type { Policy } from '../policy/policy-schema';
+
+/** What a rule says about itself: shown in help, SARIF rule metadata and docs/RULES.md. */
+export interface RuleMeta {
+  /** Stable, kebab-case, never reused: CI baselines and suppressions refer to it. */
+  readonly id: string;
+  readonly category: Category;
+  readonly severity: Severity;
+  /** One line, what is wrong: "Plaintext secret in an MCP config". */
+  readonly title: string;
+  /** Why it matters. */
+  readonly rationale: string;
+  /** What to do about it. */
+  readonly help: string;
+}
+
+/** One thing a rule found. The engine turns it into a located, fingerprinted, policy-adjusted Finding. */
+export interface RuleHit {
+  /** Absent for findings about a whole file (then `file` is required). */
+  readonly server?: McpServer;
+  readonly file?: string;
+  /** Where in the file; the nearest existing ancestor is used if the value itself is missing. */
+  readonly path: JsonPath;
+  /** Must never contain a secret in clear: use `maskSecret`. */
+  readonly message: string;
+  /** Overrides the rule's default severity for this hit (e.g. a pipe to a shell is worse than a wrapper). */
+  readonly severity?: Severity;
+  readonly remediation?: Remediation;
+  /** Distinguishes two hits of one rule at one path (e.g. two secrets in one string). */
+  readonly key?: string;
+}
+
+export interface RuleContext {
+  readonly model: ConfigModel;
+  readonly policy: Policy;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): Iterable<RuleHit>;
+}
+
+/** For the common case: a rule that looks at one server at a time. */
+export function perServerRule(meta: RuleMeta, check: (server: McpServer, ctx: RuleContext) => Iterable<RuleHit>): Rule {
+  return {
+    ...meta,
+    *check(ctx: RuleContext) {
+      for (const server of ctx.model.servers) yield* check(server, ctx);
+    },
+  };
+}
