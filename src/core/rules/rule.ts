@@ -27,6 +27,8 @@ export interface RuleHit {
   readonly file?: string;
   /** Where in the file; the nearest existing ancestor is used if the value itself is missing. */
   readonly path: JsonPath;
+  /** For file-level hits without a server: the exact line/column (1-based) when known. */
+  readonly at?: { readonly line: number; readonly column: number };
   /** Must never contain a secret in clear: use `maskSecret`. */
   readonly message: string;
   /** Overrides the rule's default severity for this hit (e.g. a pipe to a shell is worse than a wrapper). */

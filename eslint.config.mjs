@@ -1,0 +1,34 @@
+// Lint runs in `npm test`. typescript-eslint's recommended rules plus the layer rules of docs/ARCHITECTURE.md.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-tmp/**', '.bench-out/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports (docs/ARCHITECTURE.md).' }],
+    },
+  },
+  {
+    // The pure core: no VS Code, no UI, no CLI.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core never imports vscode.' }], patterns: [{ group: ['**/extension/**', '**/cli/**', '**/webview-ui/**'], message: 'src/core depends on nothing above it.' }] }],
+    },
+  },
+  {
+    files: ['webview-ui/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The webview runs in a browser.' }], patterns: [{ group: ['node:*'], message: 'The webview runs in a browser.' }, { group: ['**/src/core/**', '**/src/extension/**'], message: 'The webview imports src/protocol only.' }] }],
+    },
+  },
+);

@@ -1,0 +1,49 @@
+import { basename, dirname, join } from 'node:path';
+import { discoverCandidates, formatForFile, type Candidate, type DiscoveryOptions } from '../config/discovery';
+import { loadConfigModel } from '../config/load-config-model';
+import type { ConfigError } from '../model/config-error';
+import type { ConfigModel } from '../model/config-model';
+import type { FileSystemPort } from '../ports/file-system';
+import { loadPolicy } from '../policy/load-policy';
+import { assessModel } from './assess';
+import type { AssessmentResult } from './assessment-result';
+
+export interface AssessTarget extends Omit<DiscoveryOptions, 'workspace'> {
+  /** A workspace folder (discover its configs) or a single config file. */
+  path: string;
+  /** Policy file; default `<workspace>/.kilocode/mcp-policy.json` when it exists. */
+  policyFile?: string;
+  /** A missing policy file is an error (default: when `policyFile` is given, as with `--policy`). */
+  policyRequired?: boolean;
+  now?: Date;
+  toolVersion: string;
+  maxFileBytes?: number;
+}
+
+export interface WorkspaceAssessment {
+  result: AssessmentResult;
+  model: ConfigModel;
+  texts: Map<string, string>;
+  /** Errors in the policy file: callers must refuse to report as if no policy existed. */
+  policyErrors: ConfigError[];
+}
+
+export const DEFAULT_POLICY_FILE = join('.kilocode', 'mcp-policy.json');
+
+/** Discovery, reading, policy and rules in one call: what the CLI and the extension run. */
+export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise<WorkspaceAssessment> {
+  const st = await fs.stat(t.path);
+  const singleFile = st?.isFile === true;
+  const workspace = singleFile ? dirname(t.path) : t.path;
+  let candidates: Candidate[];
+  if (singleFile) {
+    const text = await fs.readFile(t.path).catch(() => undefined);
+    candidates = [{ file: t.path, displayPath: basename(t.path), format: formatForFile(t.path, text), scope: 'project', readBy: [] }];
+  } else {
+    candidates = await discoverCandidates(fs, { ...t, workspace });
+  }
+  const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined);
+  const { model, texts } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes ? { maxFileBytes: t.maxFileBytes } : {}) });
+  const result = assessModel(model, { policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
+  return { result, model, texts, policyErrors: policy.errors };
+}

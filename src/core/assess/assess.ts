@@ -1,0 +1,104 @@
+import { relative, sep } from 'node:path';
+import type { ConfigModel } from '../model/config-model';
+import type { Finding } from '../model/finding';
+import { toPointer, type JsonPath, type Position } from '../model/location';
+import { severityRank } from '../model/severity';
+import { globMatch } from '../policy/glob';
+import { EMPTY_POLICY, type Policy, type Suppression } from '../policy/policy-schema';
+import { ALL_RULES } from '../rules/all-rules';
+import type { Rule, RuleHit } from '../rules/rule';
+import type { AssessmentResult } from './assessment-result';
+import { fingerprint } from './fingerprint';
+
+export interface AssessOptions {
+  rules?: readonly Rule[];
+  policy?: Policy;
+  /** For suppression expiry; tests pass a fixed date. */
+  now?: Date;
+  toolVersion: string;
+}
+
+/** The position of `path` among the server's recorded positions, or of its nearest recorded ancestor. */
+function positionIn(locations: Record<string, Position>, path: JsonPath): Position | undefined {
+  for (let k = path.length; k >= 0; k--) {
+    const p = locations[toPointer(path.slice(0, k))];
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function relativeFile(workspace: string | undefined, file: string): string {
+  if (workspace === undefined) return file;
+  const rel = relative(workspace, file);
+  return rel.startsWith('..') ? file : rel.split(sep).join('/');
+}
+
+/** Runs the static rules over a model and applies the policy. Pure: no I/O, no clock unless `now` is absent. */
+export function assessModel(model: ConfigModel, opts: AssessOptions): AssessmentResult {
+  const rules = opts.rules ?? ALL_RULES;
+  const policy = opts.policy ?? EMPTY_POLICY;
+  const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
+  const notes: string[] = [];
+  const expiredNoted = new Set<Suppression>();
+  const findings: Finding[] = [];
+
+  const suppressionFor = (rule: Rule, hit: RuleHit, file: string): Suppression | undefined => {
+    for (const s of policy.suppressions ?? []) {
+      const ruleOk = s.rule === '*' || s.rule === rule.id || s.rule === `category:${rule.category}`;
+      const serverOk = s.server === undefined || (hit.server !== undefined && globMatch(s.server, hit.server.name));
+      const fileOk = s.file === undefined || globMatch(s.file, relativeFile(model.workspace, file));
+      if (!ruleOk || !serverOk || !fileOk) continue;
+      if (s.expires !== undefined && s.expires < today) {
+        if (!expiredNoted.has(s)) {
+          expiredNoted.add(s);
+          notes.push(`Suppression of "${s.rule}"${s.server ? ` for server "${s.server}"` : ''} expired on ${s.expires}; its findings are reported again. Reason given: ${s.reason}`);
+        }
+        continue;
+      }
+      return s;
+    }
+    return undefined;
+  };
+
+  for (const rule of rules) {
+    const override = policy.severity?.[rule.id] ?? policy.severity?.[`category:${rule.category}`];
+    for (const hit of rule.check({ model, policy })) {
+      const file = hit.server?.file ?? hit.file ?? '';
+      const pos = hit.server ? positionIn(hit.server.locations, hit.path) : undefined;
+      const line = pos?.line ?? hit.at?.line ?? 1;
+      const column = pos?.column ?? hit.at?.column ?? 1;
+      const server = hit.server?.name ?? null;
+      const suppression = suppressionFor(rule, hit, file);
+      findings.push({
+        ruleId: rule.id,
+        category: rule.category,
+        severity: override ?? hit.severity ?? rule.severity,
+        server,
+        ...(hit.server ? { serverId: hit.server.id } : {}),
+        file,
+        line,
+        column,
+        endLine: pos?.endLine ?? line,
+        endColumn: pos?.endColumn ?? column,
+        jsonPath: hit.path,
+        message: hit.message,
+        remediable: hit.remediation !== undefined,
+        ...(hit.remediation ? { remediation: hit.remediation } : {}),
+        fingerprint: fingerprint({ ruleId: rule.id, file: relativeFile(model.workspace, file), path: hit.path, server, key: hit.key }),
+        ...(suppression ? { suppressed: { reason: suppression.reason, ...(suppression.expires ? { expires: suppression.expires } : {}) } } : {}),
+      });
+    }
+  }
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || severityRank(b.severity) - severityRank(a.severity) || (a.ruleId < b.ruleId ? -1 : 1)));
+
+  return {
+    version: 1,
+    tool: { name: 'mcp-oversight', version: opts.toolVersion },
+    ...(model.workspace === undefined ? {} : { workspace: model.workspace }),
+    sources: model.sources.map(({ errors: _errors, ...rest }) => rest),
+    findings,
+    errors: model.sources.flatMap((s) => s.errors),
+    rules: rules.map((r) => ({ id: r.id, category: r.category, severity: r.severity, title: r.title, rationale: r.rationale, help: r.help })),
+    policyNotes: notes,
+  };
+}

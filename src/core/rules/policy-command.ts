@@ -1,0 +1,25 @@
+import { allowedBy } from '../policy/glob';
+import { perServerRule } from './rule';
+import { argv, programName, unwrap } from './support/command-line';
+
+export const policyCommandRule = perServerRule(
+  {
+    id: 'policy-command',
+    category: 'policy-violation',
+    severity: 'high',
+    title: 'Command not allowed by the organisation policy',
+    rationale: 'Your organisation\'s MCP policy restricts which programs may start MCP servers.',
+    help: 'Use an allowed launcher, or ask the policy owner to allow this one (commands.allow in the policy file).',
+  },
+  function* (server, ctx) {
+    const list = ctx.policy.commands;
+    const first = argv(server)[0];
+    if (list === undefined || first === undefined || first.path === undefined) return;
+    // Both the written command and the program it wraps (`cmd /c npx`) must be allowed.
+    const programs = new Set([programName(first.value), ...unwrap(argv(server)).slice(0, 1).map((w) => programName(w.value))]);
+    for (const prog of programs) {
+      const verdict = allowedBy(list, prog);
+      if (!verdict.ok) yield { server, path: first.path, key: prog, message: `Server "${server.name}" runs ${prog}, which the policy does not allow: ${verdict.why}.` };
+    }
+  },
+);

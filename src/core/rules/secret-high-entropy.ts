@@ -1,0 +1,40 @@
+import { isPureReference } from '../config/references';
+import { formatJsonPath } from '../model/location';
+import { findKnownSecrets, isHighEntropySecretValue, isSecretLikeName, maskSecret } from '../secrets/detect-secrets';
+import { perServerRule } from './rule';
+import { moveToEnvRemediation } from './secret-token';
+import { scannableStrings } from './support/scannable';
+
+const AUTH_SCHEME = /^(Bearer|Basic|Token|Bot)\s+/i;
+
+export const secretHighEntropyRule = perServerRule(
+  {
+    id: 'secret-high-entropy',
+    category: 'secret-in-config',
+    severity: 'high',
+    title: 'Likely secret in plain text',
+    rationale:
+      'A random-looking value under a name such as TOKEN, API_KEY, PASSWORD or Authorization is almost always a credential; in an MCP config it is readable by anyone with the file.',
+    help: 'Move the value to an environment variable and reference it (`${env:NAME}`, or `{env:NAME}` in kilo.json), then rotate it.',
+  },
+  function* (server) {
+    for (const s of scannableStrings(server)) {
+      if (s.field !== 'env' && s.field !== 'headers' && s.field !== 'args') continue;
+      if (s.name === undefined || !isSecretLikeName(s.name)) continue;
+      if (isPureReference(s.value) || findKnownSecrets(s.value).length > 0) continue; // reported by secret-token
+      // `--token=abc`: the secret is after the `=`; `Bearer abc`: after the scheme.
+      const eq = s.field === 'args' && s.value.startsWith(s.name + '=') ? s.name.length + 1 : 0;
+      const scheme = AUTH_SCHEME.exec(s.value.slice(eq))?.[0].length ?? 0;
+      const start = eq + scheme;
+      const secret = s.value.slice(start);
+      if (!isHighEntropySecretValue(secret)) continue;
+      const remediation = moveToEnvRemediation(server, s, start, s.value.length);
+      yield {
+        server,
+        path: s.path,
+        message: `Likely secret in plain text in ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(secret)}).`,
+        ...(remediation ? { remediation } : {}),
+      };
+    }
+  },
+);

@@ -1,0 +1,27 @@
+import { perServerRule } from './rule';
+import { argv } from './support/command-line';
+import { packagesOf } from './support/packages';
+
+export const unpinnedPythonPackageRule = perServerRule(
+  {
+    id: 'unpinned-python-package',
+    category: 'unpinned-package',
+    severity: 'medium',
+    title: 'Python package run without an exact version',
+    rationale:
+      '`uvx pkg` and `pipx run pkg` resolve the newest release from PyPI at start-up: a malicious release runs with your permissions the next time the client starts.',
+    help: 'Pin the version: `uvx pkg==1.2.3` (or `uvx --from pkg==1.2.3 cmd`, `pipx run --spec pkg==1.2.3 cmd`).',
+  },
+  function* (server) {
+    for (const p of packagesOf(argv(server))) {
+      if (p.ecosystem !== 'python' || p.pinned || p.word.path === undefined) continue;
+      const why = p.version === undefined ? 'no version' : `"${p.spec}", which is not one exact version`;
+      yield {
+        server,
+        path: p.word.path,
+        key: p.spec,
+        message: `Server "${server.name}" runs ${p.name} through ${p.launcher} with ${why}: every start may fetch a different release.`,
+      };
+    }
+  },
+);

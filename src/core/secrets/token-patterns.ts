@@ -1,0 +1,165 @@
+/**
+ * Shapes of credentials issued by well-known providers. A match is a secret by its form alone,
+ * whatever the field it sits in is called.
+ */
+export interface TokenPattern {
+  readonly id: string;
+  /** Human name of the credential, used as a finding's `kind`. */
+  readonly label: string;
+  /**
+   * Global: iterate with `exec` from `lastIndex = 0` (and leave it at 0), or with `matchAll`. The
+   * left boundary only refuses a preceding letter or digit, so `mask_ghp_…` inside a longer
+   * identifier is found while `task-force…` is not read as `sk-…`.
+   */
+  readonly pattern: RegExp;
+  /** The fixed, non-secret lead of every match (shown when masking). */
+  readonly prefix?: string;
+  /**
+   * Case-sensitive literal substrings, one of which every match contains. They make the prefilter:
+   * a value containing none of them cannot match, and is not run through `pattern`.
+   */
+  readonly anchors: readonly string[];
+}
+
+/** Not glued to a preceding letter or digit; `_` and `-` may precede (`mask_ghp_…`, `x-ghp_…`). */
+const LEFT = '(?<![A-Za-z0-9])';
+/** Not continued by a letter or digit: a fixed-length body followed by more alphanumerics is something else. */
+const RIGHT = '(?![A-Za-z0-9])';
+/** For bodies whose alphabet includes `_` and `-` (base64url). */
+const RIGHT_URL = '(?![A-Za-z0-9_-])';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A token that is a literal prefix followed by a body: the common case. */
+function prefixed(id: string, label: string, prefix: string, body: string, right = RIGHT): TokenPattern {
+  return { id, label, prefix, anchors: [prefix], pattern: new RegExp(LEFT + escapeRegExp(prefix) + body + right, 'g') };
+}
+
+/**
+ * Ordered most specific first: when two patterns match overlapping text the detector keeps the
+ * longer match, and on a tie the earlier pattern.
+ */
+export const TOKEN_PATTERNS: readonly TokenPattern[] = [
+  // GitHub: https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+  prefixed('github-pat', 'GitHub personal access token', 'ghp_', '[A-Za-z0-9]{36}'),
+  prefixed('github-oauth', 'GitHub OAuth access token', 'gho_', '[A-Za-z0-9]{36}'),
+  prefixed('github-user-to-server', 'GitHub user-to-server token', 'ghu_', '[A-Za-z0-9]{36}'),
+  prefixed('github-server-to-server', 'GitHub server-to-server token', 'ghs_', '[A-Za-z0-9]{36}'),
+  prefixed('github-refresh', 'GitHub refresh token', 'ghr_', '[A-Za-z0-9]{36}'),
+  // Fine-grained: github_pat_ + 22 + `_` + 59; bounds kept loose in case GitHub lengthens them.
+  prefixed('github-fine-grained-pat', 'GitHub fine-grained personal access token', 'github_pat_', '[A-Za-z0-9]{20,}_[A-Za-z0-9]{40,}'),
+
+  // Anthropic: sk-ant-api03-…, sk-ant-admin01-…, and whatever sk-ant-<kind>- comes next.
+  prefixed('anthropic-admin', 'Anthropic admin API key', 'sk-ant-admin01-', '[A-Za-z0-9_-]{20,}', RIGHT_URL),
+  prefixed('anthropic', 'Anthropic API key', 'sk-ant-', '(?!admin01-)[A-Za-z0-9_-]{20,}', RIGHT_URL),
+
+  // OpenAI: project, service-account and admin keys carry a kind; legacy and user keys are sk- + 48.
+  prefixed('openai-project', 'OpenAI project API key', 'sk-proj-', '[A-Za-z0-9_-]{20,}', RIGHT_URL),
+  prefixed('openai-service-account', 'OpenAI service account key', 'sk-svcacct-', '[A-Za-z0-9_-]{20,}', RIGHT_URL),
+  prefixed('openai-admin', 'OpenAI admin key', 'sk-admin-', '[A-Za-z0-9_-]{20,}', RIGHT_URL),
+  // No dash allowed in the body, so `sk-ant-…` (and `sk-learn`) cannot match; a digit is required
+  // so that a long lowercase word after `sk-` is not taken for a key (random keys always have one).
+  prefixed('openai', 'OpenAI API key', 'sk-', '(?=[A-Za-z]*[0-9])[A-Za-z0-9]{20,}'),
+
+  // AWS access key ids: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
+  prefixed('aws-access-key-id', 'AWS access key ID', 'AKIA', '[A-Z0-9]{16}'),
+  prefixed('aws-temporary-access-key-id', 'AWS temporary access key ID', 'ASIA', '[A-Z0-9]{16}'),
+
+  // Slack: tokens are xox<kind>-<digits>-…; a digit is required so prose like `xoxb-placeholder` is not one.
+  prefixed('slack-bot', 'Slack bot token', 'xoxb-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  prefixed('slack-user', 'Slack user token', 'xoxp-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  prefixed('slack-workspace', 'Slack workspace access token', 'xoxa-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  prefixed('slack-refresh', 'Slack refresh token', 'xoxr-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  prefixed('slack-session', 'Slack session token', 'xoxs-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  prefixed('slack-app', 'Slack app-level token', 'xapp-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  {
+    // Anyone holding the URL can post to the channel: the path is the credential.
+    id: 'slack-webhook',
+    label: 'Slack webhook URL',
+    prefix: 'https://hooks.slack.com/',
+    anchors: ['hooks.slack.com/'],
+    pattern: /(?<![A-Za-z0-9])https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{16,}/g,
+  },
+
+  // Stripe secret and restricted keys; publishable keys (pk_) are meant to be public.
+  prefixed('stripe-live-secret', 'Stripe live secret key', 'sk_live_', '[A-Za-z0-9]{16,}'),
+  prefixed('stripe-test-secret', 'Stripe test secret key', 'sk_test_', '[A-Za-z0-9]{16,}'),
+  prefixed('stripe-live-restricted', 'Stripe live restricted key', 'rk_live_', '[A-Za-z0-9]{16,}'),
+  prefixed('stripe-test-restricted', 'Stripe test restricted key', 'rk_test_', '[A-Za-z0-9]{16,}'),
+
+  // Google
+  prefixed('google-api-key', 'Google API key', 'AIza', '[0-9A-Za-z_-]{35}', RIGHT_URL),
+  prefixed('google-oauth-client-secret', 'Google OAuth client secret', 'GOCSPX-', '[0-9A-Za-z_-]{24,40}', RIGHT_URL),
+
+  {
+    // header.payload.signature, base64url; both JSON parts start `{"` = `eyJ`. An unsigned token
+    // (empty signature) is not a usable credential and is left out.
+    id: 'jwt',
+    label: 'JSON Web Token',
+    anchors: ['eyJ'],
+    pattern: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}(?![A-Za-z0-9_-])/g,
+  },
+  {
+    // PKCS#1/#8, SEC1, OpenSSH, DSA, PGP and encrypted keys. The match runs to the END line, or,
+    // when the value was cut, over the base64 (and header lines such as `Proc-Type:`) that follow.
+    id: 'private-key',
+    label: 'Private key',
+    anchors: ['-----BEGIN '],
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,.\\-]*)/g,
+  },
+
+  // Others common in MCP server configs.
+  prefixed('gitlab-pat', 'GitLab personal access token', 'glpat-', '[A-Za-z0-9_-]{20,}(?:\\.[A-Za-z0-9_-]+)*', RIGHT_URL),
+  prefixed('npm', 'npm access token', 'npm_', '[A-Za-z0-9]{36}'),
+  // hf_ + 34 letters; an upper-case letter is required so `hf_` + a long snake_case word is not one.
+  prefixed('huggingface', 'Hugging Face access token', 'hf_', '(?=[a-z0-9]*[A-Z])[A-Za-z0-9]{30,40}'),
+  prefixed('groq', 'Groq API key', 'gsk_', '[A-Za-z0-9]{40,}'),
+  prefixed('xai', 'xAI API key', 'xai-', '[A-Za-z0-9]{60,}'),
+  prefixed('perplexity', 'Perplexity API key', 'pplx-', '[A-Za-z0-9]{40,}'),
+  prefixed('tavily', 'Tavily API key', 'tvly-', '(?:dev-|prod-)?[A-Za-z0-9]{24,}'),
+  prefixed('firecrawl', 'Firecrawl API key', 'fc-', '[a-f0-9]{32}'),
+  prefixed('figma', 'Figma personal access token', 'figd_', '[A-Za-z0-9_-]{40,}', RIGHT_URL),
+  prefixed('linear', 'Linear API key', 'lin_api_', '[A-Za-z0-9]{40}'),
+  prefixed('notion', 'Notion integration token', 'ntn_', '[A-Za-z0-9]{40,}'),
+  prefixed('notion-legacy', 'Notion integration token', 'secret_', '[A-Za-z0-9]{43}'),
+  prefixed('supabase', 'Supabase access token', 'sbp_', '[a-f0-9]{40}'),
+  prefixed('sentry-org', 'Sentry organization auth token', 'sntrys_', '[A-Za-z0-9+/=_-]{50,}', '(?![A-Za-z0-9+/=_-])'),
+  prefixed('sentry-user', 'Sentry user auth token', 'sntryu_', '[a-f0-9]{64}'),
+  prefixed('atlassian', 'Atlassian API token', 'ATATT3', '[A-Za-z0-9_=-]{100,}', '(?![A-Za-z0-9_=-])'),
+  prefixed('sendgrid', 'SendGrid API key', 'SG.', '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', RIGHT_URL),
+  prefixed('digitalocean', 'DigitalOcean personal access token', 'dop_v1_', '[a-f0-9]{64}'),
+  {
+    // The body is a macaroon whose first bytes always encode `pypi.org`.
+    id: 'pypi',
+    label: 'PyPI API token',
+    prefix: 'pypi-',
+    anchors: ['pypi-AgEIcHlwaS5vcmc'],
+    pattern: /(?<![A-Za-z0-9])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}(?![A-Za-z0-9_-])/g,
+  },
+];
+
+/** No provider token is shorter; anything this short is not worth running the patterns on. */
+export const MIN_TOKEN_LENGTH = 12;
+
+/**
+ * One regex of every anchor (minus anchors that contain a shorter one): a single test rules out
+ * almost every value in a config (paths, flags, package names) before any pattern runs.
+ */
+export const TOKEN_PREFILTER: RegExp = (() => {
+  const all = [...new Set(TOKEN_PATTERNS.flatMap((p) => p.anchors))];
+  const minimal = all.filter((a) => !all.some((b) => b !== a && a.includes(b)));
+  return new RegExp(minimal.map(escapeRegExp).join('|'));
+})();
+
+/** True when `value` might contain a known token; false means it certainly does not. */
+export function mayContainToken(value: string): boolean {
+  return value.length >= MIN_TOKEN_LENGTH && TOKEN_PREFILTER.test(value);
+}
+
+/** Known non-secret leads, longest first, so masking shows `sk-ant-` rather than `sk-`. */
+export const TOKEN_PREFIXES: readonly string[] = [
+  ...new Set(TOKEN_PATTERNS.flatMap((p) => (p.prefix === undefined ? [] : [p.prefix]))),
+].sort((a, b) => b.length - a.length);

@@ -1,0 +1,51 @@
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import { assessTarget } from '../../core/assess/assess-workspace';
+import { OversightError } from '../../core/errors';
+import { atLeast, SeveritySchema } from '../../core/model/severity';
+import type { FileSystemPort } from '../../core/ports/file-system';
+import { renderTable } from '../../core/report/table-report';
+
+export interface AssessDeps {
+  fs: FileSystemPort;
+  log: vscode.LogOutputChannel;
+  report: vscode.OutputChannel;
+  vscodeGlobalStorage: string;
+  version: string;
+}
+
+/** "MCP Oversight: Assess Workspace MCP Configuration": static rules over every workspace folder, report in an output channel. */
+export async function assessWorkspace(deps: AssessDeps): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) throw new OversightError('usage', 'Open a folder first: there is no workspace to assess.');
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: assessing MCP configuration…' }, async () => {
+    deps.report.clear();
+    let counted = 0;
+    for (const folder of folders) {
+      const cfg = vscode.workspace.getConfiguration('mcpOversight', folder.uri);
+      const min = SeveritySchema.catch('info').parse(cfg.get('minimumSeverity'));
+      const policyFile = cfg.get<string>('policyFile', '.kilocode/mcp-policy.json');
+      const { result, policyErrors } = await assessTarget(deps.fs, {
+        path: folder.uri.fsPath,
+        includeGlobal: cfg.get<boolean>('includeGlobalConfigs', true),
+        home: homedir(),
+        platform: process.platform,
+        env: { XDG_CONFIG_HOME: process.env['XDG_CONFIG_HOME'], APPDATA: process.env['APPDATA'] },
+        vscodeGlobalStorage: deps.vscodeGlobalStorage,
+        policyFile: vscode.Uri.joinPath(folder.uri, policyFile).fsPath,
+        policyRequired: false,
+        toolVersion: deps.version,
+      });
+      for (const e of policyErrors) {
+        deps.report.appendLine(`${e.file}:${e.line}:${e.column}: policy error in ${e.field}: ${e.message} ${e.fix}`);
+      }
+      const shown = { ...result, findings: result.findings.filter((f) => atLeast(f.severity, min)) };
+      counted += shown.findings.length;
+      deps.report.appendLine(`# ${folder.name}`);
+      deps.report.append(renderTable(shown, { color: false, baseDir: folder.uri.fsPath }));
+    }
+    deps.log.info(`assessed ${folders.length} folder(s): ${counted} finding(s)`);
+    const choice = await vscode.window.showInformationMessage(`MCP Oversight: ${counted} finding(s) in the MCP configuration.`, 'Show Report');
+    if (choice === 'Show Report') deps.report.show(true);
+  });
+}
