@@ -15,8 +15,8 @@ const FILE = '/bench/ws/.kilocode/mcp.json';
 const candidate: Candidate = { file: FILE, displayPath: '.kilocode/mcp.json', format: 'kilocode-legacy', scope: 'project', readBy: [{ client: 'kilocode-legacy', precedence: 10 }] };
 
 async function assessOnce(fs: MemoryFileSystem): Promise<number> {
-  const { model } = await loadConfigModel(fs, [candidate], { workspace: '/bench/ws', maxFileBytes: 1 << 30 });
-  return assessModel(model, { toolVersion: 'bench', now: new Date('2026-01-01') }).findings.length;
+  const { model, locator } = await loadConfigModel(fs, [candidate], { workspace: '/bench/ws', maxFileBytes: 1 << 30 });
+  return assessModel(model, { locator, toolVersion: 'bench', now: new Date('2026-01-01') }).findings.length;
 }
 
 /** Median milliseconds of `fn`, after warm-up, over at least `minReps` runs and ~`budgetMs` of work. */

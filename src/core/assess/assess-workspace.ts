@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { discoverCandidates, formatForFile, type Candidate, type DiscoveryOptions } from '../config/discovery';
 import { loadConfigModel } from '../config/load-config-model';
+import type { Locator } from '../config/locator';
 import type { ConfigError } from '../model/config-error';
 import type { ConfigModel } from '../model/config-model';
 import type { FileSystemPort } from '../ports/file-system';
@@ -24,6 +25,7 @@ export interface WorkspaceAssessment {
   result: AssessmentResult;
   model: ConfigModel;
   texts: Map<string, string>;
+  locator: Locator;
   /** Errors in the policy file: callers must refuse to report as if no policy existed. */
   policyErrors: ConfigError[];
 }
@@ -43,7 +45,7 @@ export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise
     candidates = await discoverCandidates(fs, { ...t, workspace });
   }
   const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined);
-  const { model, texts } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes ? { maxFileBytes: t.maxFileBytes } : {}) });
-  const result = assessModel(model, { policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
-  return { result, model, texts, policyErrors: policy.errors };
+  const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes ? { maxFileBytes: t.maxFileBytes } : {}) });
+  const result = assessModel(model, { locator, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
+  return { result, model, texts, locator, policyErrors: policy.errors };
 }

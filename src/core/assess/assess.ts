@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { ConfigModel } from '../model/config-model';
 import type { Finding } from '../model/finding';
-import { toPointer, type JsonPath, type Position } from '../model/location';
+import type { Locator } from '../config/locator';
 import { severityRank } from '../model/severity';
 import { globMatch } from '../policy/glob';
 import { EMPTY_POLICY, type Policy, type Suppression } from '../policy/policy-schema';
@@ -11,20 +11,13 @@ import type { AssessmentResult } from './assessment-result';
 import { fingerprint } from './fingerprint';
 
 export interface AssessOptions {
+  /** Positions of fields (from loadConfigModel); without it findings point at their server's entry. */
+  locator?: Locator;
   rules?: readonly Rule[];
   policy?: Policy;
   /** For suppression expiry; tests pass a fixed date. */
   now?: Date;
   toolVersion: string;
-}
-
-/** The position of `path` among the server's recorded positions, or of its nearest recorded ancestor. */
-function positionIn(locations: Record<string, Position>, path: JsonPath): Position | undefined {
-  for (let k = path.length; k >= 0; k--) {
-    const p = locations[toPointer(path.slice(0, k))];
-    if (p) return p;
-  }
-  return undefined;
 }
 
 function relativeFile(workspace: string | undefined, file: string): string {
@@ -41,12 +34,18 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
   const notes: string[] = [];
   const expiredNoted = new Set<Suppression>();
   const findings: Finding[] = [];
+  const relCache = new Map<string, string>();
+  const rel = (file: string): string => {
+    let r = relCache.get(file);
+    if (r === undefined) relCache.set(file, (r = relativeFile(model.workspace, file)));
+    return r;
+  };
 
   const suppressionFor = (rule: Rule, hit: RuleHit, file: string): Suppression | undefined => {
     for (const s of policy.suppressions ?? []) {
       const ruleOk = s.rule === '*' || s.rule === rule.id || s.rule === `category:${rule.category}`;
       const serverOk = s.server === undefined || (hit.server !== undefined && globMatch(s.server, hit.server.name));
-      const fileOk = s.file === undefined || globMatch(s.file, relativeFile(model.workspace, file));
+      const fileOk = s.file === undefined || globMatch(s.file, rel(file));
       if (!ruleOk || !serverOk || !fileOk) continue;
       if (s.expires !== undefined && s.expires < today) {
         if (!expiredNoted.has(s)) {
@@ -64,7 +63,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
     const override = policy.severity?.[rule.id] ?? policy.severity?.[`category:${rule.category}`];
     for (const hit of rule.check({ model, policy })) {
       const file = hit.server?.file ?? hit.file ?? '';
-      const pos = hit.server ? positionIn(hit.server.locations, hit.path) : undefined;
+      const pos = hit.server ? (opts.locator?.locate(file, hit.path) ?? hit.server.position) : undefined;
       const line = pos?.line ?? hit.at?.line ?? 1;
       const column = pos?.column ?? hit.at?.column ?? 1;
       const server = hit.server?.name ?? null;
@@ -84,7 +83,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
         message: hit.message,
         remediable: hit.remediation !== undefined,
         ...(hit.remediation ? { remediation: hit.remediation } : {}),
-        fingerprint: fingerprint({ ruleId: rule.id, file: relativeFile(model.workspace, file), path: hit.path, server, key: hit.key }),
+        fingerprint: fingerprint({ ruleId: rule.id, file: rel(file), path: hit.path, server, key: hit.key }),
         ...(suppression ? { suppressed: { reason: suppression.reason, ...(suppression.expires ? { expires: suppression.expires } : {}) } } : {}),
       });
     }

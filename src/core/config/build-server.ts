@@ -9,7 +9,7 @@ export interface CommonFields {
   file: string;
   name: string;
   entryPath: JsonPath;
-  positions: Record<string, Position>;
+  position: Position;
   transport: Transport;
   valid: boolean;
 }
@@ -69,7 +69,7 @@ export function buildServer(raw: unknown, common: CommonFields, extras: Extras =
       ...(autoApprove.list ? { autoApproveList: autoApprove.list } : {}),
       autoApprove: autoApprove.paths,
     },
-    locations: common.positions,
+    position: common.position,
     valid: common.valid,
   };
 }

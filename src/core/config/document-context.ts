@@ -1,8 +1,13 @@
 import type { ZodError } from 'zod';
 import type { ParsedDocument } from '../json/parse-document';
-import type { Span } from '../json/span';
+import { nearestNode, type SpanNode } from '../json/span';
 import type { ConfigError } from '../model/config-error';
-import { formatJsonPath, toPointer, type JsonPath, type Location, type Position } from '../model/location';
+import { formatJsonPath, type JsonPath, type Location, type Position } from '../model/location';
+
+export function positionOf(node: SpanNode | undefined): Position {
+  if (node === undefined) return { line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, length: 0 };
+  return { line: node.line, column: node.column, endLine: node.endLine, endColumn: node.endColumn, offset: node.offset, length: node.length };
+}
 
 /** A parsed config file plus the helpers every reader needs: locations and error construction. */
 export class DocumentContext {
@@ -11,58 +16,12 @@ export class DocumentContext {
     readonly doc: ParsedDocument,
   ) {}
 
-  position(span: Span): Position {
-    const start = this.doc.lines.position(span.offset);
-    const end = this.doc.lines.position(span.offset + span.length);
-    return {
-      line: start.line,
-      column: start.column,
-      endLine: end.line,
-      endColumn: end.column,
-      offset: span.offset,
-      length: span.length,
-    };
-  }
-
-  /** The span of the value at `path`, or of its nearest ancestor that exists (e.g. for a missing field). */
-  spanAt(path: JsonPath): Span {
-    for (let k = path.length; k >= 0; k--) {
-      const span = this.doc.spans.get(toPointer(path.slice(0, k)));
-      if (span) return span;
-    }
-    return { offset: 0, length: 0, keyOffset: -1, keyLength: 0 };
-  }
-
+  /** Where `path` is, or its nearest existing ancestor (e.g. the object that lacks a required field). */
   location(path: JsonPath): Location {
-    return { file: this.file, jsonPath: [...path], ...this.position(this.spanAt(path)) };
+    return { file: this.file, jsonPath: [...path], ...positionOf(nearestNode(this.doc.root, path)) };
   }
 
-  /**
-   * Positions of every value under each member of the object at `container`, grouped by member name
-   * (pointer-escaped, see `pointerSegment`) and keyed by JSON pointer. One pass over the whole index,
-   * so that reading N servers stays linear.
-   */
-  positionsByMember(container: JsonPath): Map<string, Record<string, Position>> {
-    const prefix = toPointer(container) + '/';
-    const groups = new Map<string, Record<string, Position>>();
-    for (const [ptr, span] of this.doc.spans) {
-      if (!ptr.startsWith(prefix)) continue;
-      const slash = ptr.indexOf('/', prefix.length);
-      const member = slash === -1 ? ptr.slice(prefix.length) : ptr.slice(prefix.length, slash);
-      let group = groups.get(member);
-      if (group === undefined) groups.set(member, (group = {}));
-      group[ptr] = this.position(span);
-    }
-    return groups;
-  }
-
-  error(
-    code: ConfigError['code'],
-    path: JsonPath,
-    message: string,
-    fix: string,
-    client?: string,
-  ): ConfigError {
+  error(code: ConfigError['code'], path: JsonPath, message: string, fix: string, client?: string): ConfigError {
     const loc = this.location(path);
     return {
       code,
@@ -99,8 +58,6 @@ function fixFor(code: string, path: JsonPath): string {
       return `Use one of the values listed for ${field}.`;
     case 'unrecognized_keys':
       return `Remove the unknown keys from ${field}.`;
-    case 'custom':
-      return `Change ${field} as the message says.`;
     default:
       return `Correct ${field} as the message says.`;
   }

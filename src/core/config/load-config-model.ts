@@ -1,6 +1,7 @@
 import type { ConfigModel } from '../model/config-model';
 import type { FileSystemPort } from '../ports/file-system';
 import type { Candidate } from './discovery';
+import { Locator } from './locator';
 import { mergeEffective } from './merge';
 import { DEFAULT_MAX_FILE_BYTES, readSource } from './read-source';
 
@@ -8,6 +9,8 @@ export interface LoadedModel {
   model: ConfigModel;
   /** File texts by absolute path, for remediation edits and editor diagnostics. */
   texts: Map<string, string>;
+  /** Line and column of any field of any file read. */
+  locator: Locator;
 }
 
 /** Reads every candidate (concurrently) into one normalised model with the merged view of each client. */
@@ -20,7 +23,11 @@ export async function loadConfigModel(
   const sources = reads.map((r) => r.source);
   const servers = reads.flatMap((r) => r.servers);
   const texts = new Map<string, string>();
-  for (const r of reads) if (r.text !== undefined) texts.set(r.source.file, r.text);
+  const locator = new Locator();
+  for (const r of reads) {
+    if (r.text !== undefined) texts.set(r.source.file, r.text);
+    locator.add(r.source.file, r.root);
+  }
   return {
     model: {
       ...(opts.workspace === undefined ? {} : { workspace: opts.workspace }),
@@ -29,5 +36,6 @@ export async function loadConfigModel(
       effective: mergeEffective(sources, servers),
     },
     texts,
+    locator,
   };
 }

@@ -1,4 +1,5 @@
 import { parseDocument } from '../json/parse-document';
+import type { SpanNode } from '../json/span';
 import type { ConfigError } from '../model/config-error';
 import type { McpServer } from '../model/server';
 import type { ConfigSource } from '../model/source';
@@ -15,6 +16,8 @@ export interface SourceRead {
   servers: McpServer[];
   /** The text as read, for later edits (remediations) and diagnostics. */
   text?: string;
+  /** Positions of every value in the file. */
+  root?: SpanNode;
 }
 
 /** Reads one candidate file into a source and its servers. Never throws: problems become ConfigErrors. */
@@ -111,5 +114,6 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
     source: { ...base, exists: true, strictJson: doc.strictJson, serverCount: result.servers.length, errors },
     servers: result.servers,
     text,
+    ...(doc.root ? { root: doc.root } : {}),
   };
 }

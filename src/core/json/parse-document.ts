@@ -1,6 +1,6 @@
 import { createScanner, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LineIndex } from './line-index';
-import type { Span, SpanIndex } from './span';
+import type { TextRange, SpanNode } from './span';
 import { indexStrictJson } from './strict-index';
 import { indexTree } from './tree-index';
 
@@ -15,15 +15,16 @@ export interface ParsedDocument {
   readonly text: string;
   /** `undefined` when nothing could be recovered. */
   readonly value: unknown;
-  readonly spans: SpanIndex;
+  /** Where every value is (undefined when nothing could be recovered). */
+  readonly root: SpanNode | undefined;
   readonly lines: LineIndex;
   /** True when `JSON.parse` accepts the text as it is (what legacy KiloCode, Cline and Roo require). */
   readonly strictJson: boolean;
   /** First comment and first trailing comma, if any (valid JSONC, rejected by strict-JSON clients). */
-  readonly firstComment?: Span;
-  readonly firstTrailingComma?: Span;
+  readonly firstComment?: TextRange;
+  readonly firstTrailingComma?: TextRange;
   /** Keys that appear twice in one object: the later one silently wins, in every client. */
-  readonly duplicateKeys: readonly Span[];
+  readonly duplicateKeys: readonly TextRange[];
   /** Syntax errors even for a JSONC parser; the value is then only what could be recovered. */
   readonly syntaxErrors: readonly SyntaxIssue[];
 }
@@ -31,17 +32,19 @@ export interface ParsedDocument {
 // jsonc-parser's SyntaxKind is a `const enum`, which isolated modules cannot inline; same values.
 const Kind = { CloseBrace: 2, CloseBracket: 4, Comma: 5, LineComment: 12, BlockComment: 13, LineBreak: 14, Trivia: 15, EOF: 17 } as const;
 
-const span = (offset: number, length: number): Span => ({ offset, length, keyOffset: -1, keyLength: 0 });
+const span = (offset: number, length: number): TextRange => ({ offset, length });
 
 /**
  * Parses JSON or JSONC without ever throwing: plain JSON (the common case) goes through the native
  * parser and a one-pass indexer; anything else through `jsonc-parser`, which recovers what it can.
  */
 export function parseDocument(text: string): ParsedDocument {
-  const lines = new LineIndex(text);
+  // Built lazily: the strict path counts lines itself and most files never need this.
+  let lineIndex: LineIndex | undefined;
+  const lines = (): LineIndex => (lineIndex ??= new LineIndex(text));
   try {
     const value: unknown = JSON.parse(text);
-    return { text, value, ...indexStrictJson(text), lines, strictJson: true, syntaxErrors: [] };
+    return { text, value, ...indexStrictJson(text), get lines() { return lines(); }, strictJson: true, syntaxErrors: [] };
   } catch {
     // Not strict JSON (or too deep for the indexer): the JSONC path below tells which.
   }
@@ -52,8 +55,8 @@ export function parseDocument(text: string): ParsedDocument {
     return {
       text,
       value: tree === undefined ? undefined : (getNodeValue(tree) as unknown),
-      ...indexTree(tree),
-      lines,
+      ...indexTree(tree, lines()),
+      lines: lines(),
       strictJson: false,
       ...(firstComment ? { firstComment } : {}),
       ...(firstTrailingComma ? { firstTrailingComma } : {}),
@@ -65,9 +68,9 @@ export function parseDocument(text: string): ParsedDocument {
     return {
       text,
       value: undefined,
-      spans: new Map(),
+      root: undefined,
       duplicateKeys: [],
-      lines,
+      lines: lines(),
       strictJson: false,
       syntaxErrors: [{ message, offset: 0, length: 0 }],
     };
@@ -96,11 +99,11 @@ function describeParseError(e: ParseError): string {
   }
 }
 
-function scanJsoncFeatures(text: string): { firstComment?: Span; firstTrailingComma?: Span } {
+function scanJsoncFeatures(text: string): { firstComment?: TextRange; firstTrailingComma?: TextRange } {
   const scanner = createScanner(text, false);
-  let firstComment: Span | undefined;
-  let firstTrailingComma: Span | undefined;
-  let pendingComma: Span | undefined;
+  let firstComment: TextRange | undefined;
+  let firstTrailingComma: TextRange | undefined;
+  let pendingComma: TextRange | undefined;
   for (let kind: number = scanner.scan(); kind !== Kind.EOF; kind = scanner.scan()) {
     switch (kind) {
       case Kind.LineComment:

@@ -1,28 +1,47 @@
-import { pointerSegment, type Span, type SpanIndex } from './span';
+import type { TextRange, SpanNode } from './span';
 
 const MAX_DEPTH = 512;
 
+interface MutableNode {
+  offset: number;
+  length: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  keyOffset: number;
+  keyLength: number;
+  props?: Map<string, SpanNode>;
+  items?: SpanNode[];
+}
+
 /**
  * Indexes every value of a text that `JSON.parse` has already accepted, in one pass over the
- * characters. It exists because `jsonc-parser`'s tree costs ~9x `JSON.parse` and assessment must stay
- * within 10x of it (see bench/); JSONC files take the `jsonc-parser` path instead, and a property test
- * checks that both paths agree. Throws on input it does not expect; callers then fall back.
+ * characters, counting lines as it goes. It exists because `jsonc-parser`'s tree costs ~9x
+ * `JSON.parse` and a whole assessment must stay within 10x of it (see bench/); JSONC files take the
+ * `jsonc-parser` path instead, and a property test checks that both paths agree. Throws on input it
+ * does not expect (callers then fall back to that path).
  */
-export function indexStrictJson(text: string): { spans: SpanIndex; duplicateKeys: Span[] } {
-  const index: SpanIndex = new Map();
-  const duplicateKeys: Span[] = [];
+export function indexStrictJson(text: string): { root: SpanNode; duplicateKeys: TextRange[] } {
+  const duplicateKeys: TextRange[] = [];
   const n = text.length;
   let i = 0;
+  let line = 1;
+  let lineStart = 0;
 
   const ws = (): void => {
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      if (c === 10) {
+        line++;
+        lineStart = ++i;
+      } else if (c === 32 || c === 13 || c === 9) i++;
       else return;
     }
   };
+  // Valid JSON strings hold no raw line breaks, so skipping one never changes the line.
   const skipString = (): void => {
-    i++; // opening quote
+    i++;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 34) {
@@ -37,12 +56,15 @@ export function indexStrictJson(text: string): { spans: SpanIndex; duplicateKeys
     throw new Error(`unexpected ${what} at ${i}`);
   };
 
-  const value = (ptr: string, keyOffset: number, keyLength: number, depth: number): void => {
+  const value = (keyOffset: number, keyLength: number, depth: number): SpanNode => {
     if (depth > MAX_DEPTH) fail('nesting depth');
     ws();
     const start = i;
+    const node: MutableNode = { offset: start, length: 0, line, column: start - lineStart + 1, endLine: 0, endColumn: 0, keyOffset, keyLength };
     const c = text.charCodeAt(i);
     if (c === 123 /* { */) {
+      const props = new Map<string, SpanNode>();
+      node.props = props;
       i++;
       ws();
       if (text.charCodeAt(i) === 125) i++;
@@ -58,9 +80,8 @@ export function indexStrictJson(text: string): { spans: SpanIndex; duplicateKeys
           ws();
           if (text.charCodeAt(i) !== 58) fail('colon');
           i++;
-          const child = ptr + '/' + pointerSegment(key);
-          if (index.has(child)) duplicateKeys.push({ offset: ks, length: ke - ks, keyOffset: ks, keyLength: ke - ks });
-          value(child, ks, ke - ks, depth + 1);
+          if (props.has(key)) duplicateKeys.push({ offset: ks, length: ke - ks });
+          props.set(key, value(ks, ke - ks, depth + 1));
           ws();
           const d = text.charCodeAt(i++);
           if (d === 44) continue;
@@ -69,12 +90,14 @@ export function indexStrictJson(text: string): { spans: SpanIndex; duplicateKeys
         }
       }
     } else if (c === 91 /* [ */) {
+      const items: SpanNode[] = [];
+      node.items = items;
       i++;
       ws();
       if (text.charCodeAt(i) === 93) i++;
       else {
-        for (let k = 0; ; k++) {
-          value(ptr + '/' + k, -1, 0, depth + 1);
+        for (;;) {
+          items.push(value(-1, 0, depth + 1));
           ws();
           const d = text.charCodeAt(i++);
           if (d === 44) continue;
@@ -92,13 +115,15 @@ export function indexStrictJson(text: string): { spans: SpanIndex; duplicateKeys
       }
       if (i === start) fail('value');
     }
-    const span: Span = { offset: start, length: i - start, keyOffset, keyLength };
-    index.set(ptr, span);
+    node.length = i - start;
+    node.endLine = line;
+    node.endColumn = i - lineStart + 1;
+    return node;
   };
 
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  value('', -1, 0, 0);
+  if (text.charCodeAt(0) === 0xfeff) i = lineStart = 1;
+  const root = value(-1, 0, 0);
   ws();
   if (i !== n) fail('trailing content');
-  return { spans: index, duplicateKeys };
+  return { root, duplicateKeys };
 }

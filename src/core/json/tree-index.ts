@@ -1,43 +1,47 @@
 import type { Node } from 'jsonc-parser';
-import { pointerSegment, type Span, type SpanIndex } from './span';
+import type { LineIndex } from './line-index';
+import type { TextRange, SpanNode } from './span';
 
-/** Indexes a `jsonc-parser` tree (the JSONC and error-recovery path) into the same shape as `indexStrictJson`. */
-export function indexTree(root: Node | undefined): { spans: SpanIndex; duplicateKeys: Span[] } {
-  const index: SpanIndex = new Map();
-  const duplicateKeys: Span[] = [];
-  if (root === undefined) return { spans: index, duplicateKeys };
+/** Converts a `jsonc-parser` tree (the JSONC and error-recovery path) into the same SpanNode tree as `indexStrictJson`. */
+export function indexTree(root: Node | undefined, lines: LineIndex): { root: SpanNode | undefined; duplicateKeys: TextRange[] } {
+  const duplicateKeys: TextRange[] = [];
+  if (root === undefined) return { root: undefined, duplicateKeys };
+
+  const make = (node: Node, keyOffset: number, keyLength: number): SpanNode & { props?: Map<string, SpanNode>; items?: SpanNode[] } => {
+    const start = lines.position(node.offset);
+    const end = lines.position(node.offset + node.length);
+    return { offset: node.offset, length: node.length, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, keyOffset, keyLength };
+  };
   // Iterative, so that hostile nesting cannot overflow the stack here.
-  const stack: { node: Node; ptr: string; keyOffset: number; keyLength: number }[] = [
-    { node: root, ptr: '', keyOffset: -1, keyLength: 0 },
-  ];
+  const top = make(root, -1, 0);
+  const stack: { node: Node; span: ReturnType<typeof make> }[] = [{ node: root, span: top }];
   while (stack.length > 0) {
-    const { node, ptr, keyOffset, keyLength } = stack.pop() as (typeof stack)[number];
-    index.set(ptr, { offset: node.offset, length: node.length, keyOffset, keyLength });
+    const { node, span } = stack.pop() as (typeof stack)[number];
     const children = node.children ?? [];
-    // Children go on the stack last-first, so the last of duplicate keys wins, as in JSON.parse.
     if (node.type === 'object') {
-      const seen = new Set<string>();
+      const props = new Map<string, SpanNode>();
+      span.props = props;
       for (const prop of children) {
-        const keyNode = prop.children?.[0];
-        if (keyNode === undefined || typeof keyNode.value !== 'string') continue;
-        if (seen.has(keyNode.value)) duplicateKeys.push({ offset: keyNode.offset, length: keyNode.length, keyOffset: keyNode.offset, keyLength: keyNode.length });
-        seen.add(keyNode.value);
-      }
-      for (const prop of [...children].reverse()) {
         const [keyNode, valueNode] = prop.children ?? [];
-        if (keyNode === undefined || valueNode === undefined || typeof keyNode.value !== 'string') continue;
-        stack.push({
-          node: valueNode,
-          ptr: ptr + '/' + pointerSegment(keyNode.value),
-          keyOffset: keyNode.offset,
-          keyLength: keyNode.length,
-        });
+        if (keyNode === undefined || typeof keyNode.value !== 'string') continue;
+        if (props.has(keyNode.value)) duplicateKeys.push({ offset: keyNode.offset, length: keyNode.length });
+        if (valueNode === undefined) {
+          props.delete(keyNode.value);
+          continue;
+        }
+        const child = make(valueNode, keyNode.offset, keyNode.length);
+        props.set(keyNode.value, child);
+        stack.push({ node: valueNode, span: child });
       }
     } else if (node.type === 'array') {
-      for (let k = children.length - 1; k >= 0; k--) {
-        stack.push({ node: children[k] as Node, ptr: ptr + '/' + k, keyOffset: -1, keyLength: 0 });
+      const items: SpanNode[] = [];
+      span.items = items;
+      for (const item of children) {
+        const child = make(item, -1, 0);
+        items.push(child);
+        stack.push({ node: item, span: child });
       }
     }
   }
-  return { spans: index, duplicateKeys };
+  return { root: top, duplicateKeys };
 }

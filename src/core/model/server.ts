@@ -57,8 +57,8 @@ export const McpServerSchema = z.object({
   autoApprove: z.array(z.string()),
   disabledTools: z.array(z.string()),
   origins: FieldOriginsSchema,
-  /** Every field of the entry (and nested values) by JSON pointer into `file`: the line and column of each. */
-  locations: z.record(z.string(), PositionSchema),
+  /** Where the entry is. Every field's line and column: `Locator` (built in the same parsing pass). */
+  position: PositionSchema,
   /** False when the entry broke its format's schema; it is still assessed for what it contains. */
   valid: z.boolean(),
 });

@@ -1,7 +1,6 @@
 import { allowedBy } from '../policy/glob';
 import { perServerRule } from './rule';
-import { argv } from './support/command-line';
-import { packagesOf } from './support/packages';
+import { serverPackages } from './support/packages';
 
 export const policyPackageRule = perServerRule(
   {
@@ -14,7 +13,7 @@ export const policyPackageRule = perServerRule(
   },
   function* (server, ctx) {
     if (ctx.policy.packages === undefined) return;
-    for (const p of packagesOf(argv(server))) {
+    for (const p of serverPackages(server)) {
       if (p.word.path === undefined) continue;
       const verdict = allowedBy(ctx.policy.packages, p.name);
       if (!verdict.ok) yield { server, path: p.word.path, key: p.name, message: `Server "${server.name}" runs the package ${p.name}, which the policy does not allow: ${verdict.why}.` };

@@ -1,6 +1,5 @@
 import { perServerRule } from './rule';
-import { argv } from './support/command-line';
-import { packagesOf } from './support/packages';
+import { serverPackages } from './support/packages';
 
 export const unpinnedContainerImageRule = perServerRule(
   {
@@ -13,7 +12,7 @@ export const unpinnedContainerImageRule = perServerRule(
     help: 'Pin the digest: `docker run … ghcr.io/org/image@sha256:<digest>` (see `docker buildx imagetools inspect IMAGE`).',
   },
   function* (server) {
-    for (const p of packagesOf(argv(server))) {
+    for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'container' || p.pinned || p.word.path === undefined) continue;
       const moving = p.version === undefined || p.version === 'latest';
       yield {

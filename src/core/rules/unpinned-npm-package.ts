@@ -1,6 +1,5 @@
 import { perServerRule } from './rule';
-import { argv } from './support/command-line';
-import { packagesOf } from './support/packages';
+import { serverPackages } from './support/packages';
 
 export const unpinnedNpmPackageRule = perServerRule(
   {
@@ -13,7 +12,7 @@ export const unpinnedNpmPackageRule = perServerRule(
     help: 'Pin an exact version: `npx -y pkg@1.2.3` (find it with `npm view pkg version`), and update it deliberately.',
   },
   function* (server) {
-    for (const p of packagesOf(argv(server))) {
+    for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'npm' || p.pinned || p.word.path === undefined) continue;
       const why = p.version === undefined ? 'no version' : p.version === 'latest' ? '@latest' : `the range or tag "${p.version}"`;
       yield {

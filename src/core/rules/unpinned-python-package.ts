@@ -1,6 +1,5 @@
 import { perServerRule } from './rule';
-import { argv } from './support/command-line';
-import { packagesOf } from './support/packages';
+import { serverPackages } from './support/packages';
 
 export const unpinnedPythonPackageRule = perServerRule(
   {
@@ -13,7 +12,7 @@ export const unpinnedPythonPackageRule = perServerRule(
     help: 'Pin the version: `uvx pkg==1.2.3` (or `uvx --from pkg==1.2.3 cmd`, `pipx run --spec pkg==1.2.3 cmd`).',
   },
   function* (server) {
-    for (const p of packagesOf(argv(server))) {
+    for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'python' || p.pinned || p.word.path === undefined) continue;
       const why = p.version === undefined ? 'no version' : `"${p.spec}", which is not one exact version`;
       yield {

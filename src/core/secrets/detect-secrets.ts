@@ -1,5 +1,5 @@
 import { findReferences, stripReferences } from '../config/references';
-import { mayContainToken, TOKEN_PATTERNS, TOKEN_PREFIXES, type TokenPattern } from './token-patterns';
+import { candidatePatterns, TOKEN_PREFIXES, type TokenPattern } from './token-patterns';
 
 export interface SecretMatch {
   /** The credential's label, e.g. `GitHub personal access token`. */
@@ -51,7 +51,8 @@ function tokenBody(pattern: TokenPattern, text: string): string {
  * `{file:~/.key}`) is ignored: it names where a value comes from. Offsets index into `value`.
  */
 export function findKnownSecrets(value: string): SecretMatch[] {
-  if (!mayContainToken(value)) return [];
+  const candidates = candidatePatterns(value);
+  if (candidates.length === 0) return [];
 
   // Blank references out with spaces rather than cutting them, so offsets stay those of `value`
   // and a reference still separates the text on either side of it.
@@ -68,8 +69,7 @@ export function findKnownSecrets(value: string): SecretMatch[] {
   }
 
   const found: SecretMatch[] = [];
-  for (const p of TOKEN_PATTERNS) {
-    if (!p.anchors.some((a) => text.includes(a))) continue;
+  for (const p of candidates) {
     const re = p.pattern;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -329,7 +329,7 @@ function isPlaceholder(v: string): boolean {
 
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const NUMBER_LIKE = /^[+-]?(?:\d+|\d*\.\d+)(?:[eE][+-]?\d+)?$/;
-const VERSION_LIKE = /^[v=^~<>]*\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+)?$/;
+const VERSION_LIKE = /^[v=^~<>]*\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+)*$/;
 const BOOLEAN_LIKE = /^(?:true|false|yes|no|on|off|enabled|disabled)$/i;
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const EMAIL_LIKE = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;

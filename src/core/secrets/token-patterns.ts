@@ -19,6 +19,11 @@ export interface TokenPattern {
    * a value containing none of them cannot match, and is not run through `pattern`.
    */
   readonly anchors: readonly string[];
+  /**
+   * Every match starts with one of the anchors and, like the pattern, never right after a letter
+   * or digit. Lets the prefilter dismiss `--disk-cache` or `task-runner` for `sk-` outright.
+   */
+  readonly anchorsStartMatch?: boolean;
 }
 
 /** Not glued to a preceding letter or digit; `_` and `-` may precede (`mask_ghp_…`, `x-ghp_…`). */
@@ -34,7 +39,7 @@ function escapeRegExp(s: string): string {
 
 /** A token that is a literal prefix followed by a body: the common case. */
 function prefixed(id: string, label: string, prefix: string, body: string, right = RIGHT): TokenPattern {
-  return { id, label, prefix, anchors: [prefix], pattern: new RegExp(LEFT + escapeRegExp(prefix) + body + right, 'g') };
+  return { id, label, prefix, anchors: [prefix], anchorsStartMatch: true, pattern: new RegExp(LEFT + escapeRegExp(prefix) + body + right, 'g') };
 }
 
 /**
@@ -99,6 +104,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
     id: 'jwt',
     label: 'JSON Web Token',
     anchors: ['eyJ'],
+    anchorsStartMatch: true,
     pattern: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}(?![A-Za-z0-9_-])/g,
   },
   {
@@ -137,6 +143,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
     label: 'PyPI API token',
     prefix: 'pypi-',
     anchors: ['pypi-AgEIcHlwaS5vcmc'],
+    anchorsStartMatch: true,
     pattern: /(?<![A-Za-z0-9])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}(?![A-Za-z0-9_-])/g,
   },
 ];
@@ -145,18 +152,69 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
 export const MIN_TOKEN_LENGTH = 12;
 
 /**
- * One regex of every anchor (minus anchors that contain a shorter one): a single test rules out
- * almost every value in a config (paths, flags, package names) before any pattern runs.
+ * The fewest anchors that still admit every pattern. A start-of-match anchor (`sk-`) stands for
+ * the longer ones it begins (`sk-ant-`); any other anchor for those it occurs in.
  */
-export const TOKEN_PREFILTER: RegExp = (() => {
-  const all = [...new Set(TOKEN_PATTERNS.flatMap((p) => p.anchors))];
-  const minimal = all.filter((a) => !all.some((b) => b !== a && a.includes(b)));
-  return new RegExp(minimal.map(escapeRegExp).join('|'));
-})();
+const STARTING = [...new Set(TOKEN_PATTERNS.filter((p) => p.anchorsStartMatch === true).flatMap((p) => p.anchors))];
+const ANYWHERE = [...new Set(TOKEN_PATTERNS.filter((p) => p.anchorsStartMatch !== true).flatMap((p) => p.anchors))];
+const MIN_STARTING = STARTING.filter((a) => !STARTING.some((b) => b !== a && a.startsWith(b)));
+const MIN_ANYWHERE = ANYWHERE.filter((a) => !ANYWHERE.some((b) => b !== a && a.includes(b)));
+
+const PREFILTER_SOURCE = [
+  `${LEFT}(?:${MIN_STARTING.map(escapeRegExp).join('|')})`,
+  ...MIN_ANYWHERE.map(escapeRegExp),
+].join('|');
+
+/**
+ * One regex of the minimal anchors: a single test rules out almost every value in a config
+ * (paths, flags, package names) before any pattern runs.
+ */
+export const TOKEN_PREFILTER: RegExp = new RegExp(PREFILTER_SOURCE);
+
+/** The same alternation, global, to list which anchors a value contains. */
+const ANCHOR_SCAN = new RegExp(PREFILTER_SOURCE, 'g');
+
+/** Each minimal anchor with the patterns it admits. */
+const ANCHOR_TABLE: readonly { anchor: string; starting: boolean; patterns: readonly TokenPattern[] }[] = [
+  ...MIN_STARTING.map((anchor) => ({
+    anchor,
+    starting: true,
+    patterns: TOKEN_PATTERNS.filter((p) => p.anchorsStartMatch === true && p.anchors.some((b) => b.startsWith(anchor))),
+  })),
+  ...MIN_ANYWHERE.map((anchor) => ({
+    anchor,
+    starting: false,
+    patterns: TOKEN_PATTERNS.filter((p) => p.anchorsStartMatch !== true && p.anchors.some((b) => b.includes(anchor))),
+  })),
+];
+
+const isAlnum = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9]/.test(c);
 
 /** True when `value` might contain a known token; false means it certainly does not. */
 export function mayContainToken(value: string): boolean {
   return value.length >= MIN_TOKEN_LENGTH && TOKEN_PREFILTER.test(value);
+}
+
+/**
+ * The patterns worth running on `value`, in `TOKEN_PATTERNS` order: those with an anchor in it.
+ * Usually none, decided by one regex test.
+ */
+export function candidatePatterns(value: string): readonly TokenPattern[] {
+  if (!mayContainToken(value)) return [];
+  const hit = new Set<TokenPattern>();
+  ANCHOR_SCAN.lastIndex = 0;
+  for (let m = ANCHOR_SCAN.exec(value); m !== null; m = ANCHOR_SCAN.exec(value)) {
+    // The regex reports one anchor per position; check them all here, so none is shadowed.
+    const at = m.index;
+    const glued = isAlnum(value[at - 1]);
+    for (const { anchor, starting, patterns } of ANCHOR_TABLE) {
+      if ((!starting || !glued) && value.startsWith(anchor, at)) for (const p of patterns) hit.add(p);
+    }
+    // Step one character, not past the match, so that overlapping anchors are all seen.
+    ANCHOR_SCAN.lastIndex = at + 1;
+  }
+  ANCHOR_SCAN.lastIndex = 0;
+  return TOKEN_PATTERNS.filter((p) => hit.has(p) && p.anchors.some((a) => value.includes(a)));
 }
 
 /** Known non-secret leads, longest first, so masking shows `sk-ant-` rather than `sk-`. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MIN_TOKEN_LENGTH, mayContainToken, TOKEN_PATTERNS, TOKEN_PREFIXES, type TokenPattern } from '../../../src/core/secrets/token-patterns';
+import { candidatePatterns, MIN_TOKEN_LENGTH, mayContainToken, TOKEN_PATTERNS, TOKEN_PREFIXES, type TokenPattern } from '../../../src/core/secrets/token-patterns';
 
 // Token bodies are generated at runtime from a seeded generator: correctly shaped, varied, fake,
 // and never sitting verbatim in the repository for a secret scanner to trip on.
@@ -201,10 +201,18 @@ describe('TOKEN_PATTERNS', () => {
     for (const p of TOKEN_PATTERNS.filter((q) => q.id.startsWith('openai'))) assert.ok(!anyMatch(p, key));
   });
 
-  it('the prefilter rejects typical short values', () => {
-    for (const s of ['-y', '--port', '8080', '/usr/local/bin/node', '@scope/pkg@1.2.3', 'mcp-server-fetch', 'true', 'C:\\tools\\x.exe']) {
+  it('the prefilter rejects typical values, including anchors glued to a word', () => {
+    for (const s of ['-y', '--port', '8080', '/usr/local/bin/node', '@scope/pkg@1.2.3', 'mcp-server-fetch', 'true', 'C:\\tools\\x.exe', '--disk-cache-dir', 'task-runner-v2', 'pdf-converter']) {
       assert.equal(mayContainToken(s), false, s);
+      assert.deepEqual(candidatePatterns(s), []);
     }
+  });
+
+  it('candidatePatterns narrows to the patterns whose anchors occur', () => {
+    const ids = (s: string) => candidatePatterns(s).map((p) => p.id);
+    assert.deepEqual(ids('token: sk-whatever-goes-here'), ['openai']);
+    assert.deepEqual(ids('token: sk-ant-whatever-goes-here'), ['anthropic', 'openai']);
+    assert.deepEqual(ids('x ghp_ and -----BEGIN '), ['github-pat', 'private-key']);
   });
 
   it('TOKEN_PREFIXES are sorted longest first and come from the patterns', () => {
@@ -227,7 +235,9 @@ describe('TOKEN_PATTERNS', () => {
           for (let m = p.pattern.exec(s); m !== null; m = p.pattern.exec(s)) {
             if (m[0].length === 0) p.pattern.lastIndex++;
             assert.ok(p.anchors.some((a) => m[0].includes(a)), `${p.id} matched without an anchor`);
+            if (p.anchorsStartMatch === true) assert.ok(p.anchors.some((a) => m[0].startsWith(a)), `${p.id} match does not start with an anchor`);
             assert.ok(mayContainToken(s));
+            assert.ok(candidatePatterns(s).includes(p), `${p.id} not a candidate for ${JSON.stringify(s)}`);
           }
           p.pattern.lastIndex = 0;
         }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { ConfigError } from '../../model/config-error';
 import type { JsonPath } from '../../model/location';
 import type { McpServer } from '../../model/server';
-import { pointerSegment } from '../../json/span';
+import { nodeAt } from '../../json/span';
 import { buildServer } from '../build-server';
-import type { DocumentContext } from '../document-context';
+import { positionOf, type DocumentContext } from '../document-context';
 import { isRecord, numberField, stringList, stringRecord } from '../entry-fields';
 import type { FormatReader, ReadResult } from '../format-reader';
 
@@ -74,7 +74,6 @@ export const kiloReader: FormatReader = {
       errors.push(ctx.error('schema', ['mcp'], '"mcp" must be an object mapping server names to definitions.', 'Write "mcp": { "name": { "type": "local", "command": ["…"] } }.', CLIENT));
       return { servers, errors };
     }
-    const positions = ctx.positionsByMember(['mcp']);
     for (const [name, raw] of Object.entries(map)) {
       const entryPath = ['mcp', name];
       if (!isRecord(raw)) {
@@ -100,7 +99,7 @@ export const kiloReader: FormatReader = {
             file: ctx.file,
             name,
             entryPath,
-            positions: positions.get(pointerSegment(name)) ?? {},
+            position: positionOf(nodeAt(ctx.doc.root, entryPath)),
             transport: isRemote ? 'streamable-http' : 'stdio',
             valid: parsed.success,
           },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ConfigError } from '../../model/config-error';
 import type { FormatId, McpServer, Transport } from '../../model/server';
-import { pointerSegment } from '../../json/span';
+import { nodeAt } from '../../json/span';
 import { buildServer } from '../build-server';
-import type { DocumentContext } from '../document-context';
+import { positionOf, type DocumentContext } from '../document-context';
 import { isRecord, numberField, stringList } from '../entry-fields';
 import type { FormatReader, ReadResult } from '../format-reader';
 
@@ -54,7 +54,6 @@ export function mcpServersFamilyReader(opts: McpServersFamilyOptions): FormatRea
         );
         return { servers, errors };
       }
-      const positions = ctx.positionsByMember([opts.container]);
       for (const [name, raw] of Object.entries(map)) {
         const entryPath = [opts.container, name];
         if (!isRecord(raw)) {
@@ -76,7 +75,7 @@ export function mcpServersFamilyReader(opts: McpServersFamilyOptions): FormatRea
               file: ctx.file,
               name,
               entryPath,
-              positions: positions.get(pointerSegment(name)) ?? {},
+              position: positionOf(nodeAt(ctx.doc.root, entryPath)),
               transport,
               valid: parsed.success,
             },

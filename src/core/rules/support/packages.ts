@@ -1,4 +1,5 @@
-import { programName, unwrap, type Word } from './command-line';
+import type { McpServer } from '../../model/server';
+import { argv, programName, unwrap, type Word } from './command-line';
 
 export type Ecosystem = 'npm' | 'python' | 'container';
 
@@ -76,7 +77,16 @@ function containerRef(launcher: string, word: Word): PackageRef {
   return { ecosystem: 'container', launcher, spec, name, version, pinned: false, word };
 }
 
-/** The packages a server's command fetches and runs, if it uses a known launcher. */
+const memo = new WeakMap<McpServer, readonly PackageRef[]>();
+
+/** The packages a server's command fetches and runs (computed once per server; several rules ask). */
+export function serverPackages(server: McpServer): readonly PackageRef[] {
+  let out = memo.get(server);
+  if (out === undefined) memo.set(server, (out = packagesOf(argv(server))));
+  return out;
+}
+
+/** The packages an argv fetches and runs, if it uses a known launcher. */
 export function packagesOf(words: Word[]): PackageRef[] {
   const w = unwrap(words);
   if (w.length === 0) return [];

@@ -11,8 +11,16 @@ export interface Scannable {
   name: string | undefined;
 }
 
-/** Every string of the server where a secret may be written, in file order of fields. */
-export function scannableStrings(server: McpServer): Scannable[] {
+const memo = new WeakMap<McpServer, readonly Scannable[]>();
+
+/** Every string of the server where a secret may be written (computed once per server; several rules ask). */
+export function scannableStrings(server: McpServer): readonly Scannable[] {
+  let out = memo.get(server);
+  if (out === undefined) memo.set(server, (out = collect(server)));
+  return out;
+}
+
+function collect(server: McpServer): Scannable[] {
   const out: Scannable[] = [];
   const o = server.origins;
   if (server.command !== undefined && o.command) out.push({ value: server.command, path: o.command, field: 'command', name: undefined });
