@@ -53,8 +53,10 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, is
   if (cmd === 'rules') return { kind: 'rules', json: v.json === true };
   if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, help, version.`);
   if (parsed.positionals.length > 1) throw new OversightError('usage', `assess takes one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
-  const noColor = v['no-color'] === true || (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '');
-  const forceColor = v.color === true || (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0');
+  // Flags beat the environment (no-color.org); NO_COLOR beats FORCE_COLOR; FORCE_COLOR=0/false is "no force".
+  const envNoColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
+  const envForce = env['FORCE_COLOR'] !== undefined && !['0', 'false', ''].includes(env['FORCE_COLOR']);
+  const color = v.color === true ? true : v['no-color'] === true ? false : envNoColor ? false : envForce ? true : isTty && v.output === undefined;
   const r = AssessOptionsSchema.safeParse({
     path: parsed.positionals[0] ?? '.',
     format: v.format ?? 'table',
@@ -65,7 +67,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, is
     home: v.home,
     vscodeStorage: v['vscode-storage'],
     maxFileSizeMiB: v['max-file-size'] === undefined ? 8 : Number(v['max-file-size']),
-    color: !noColor && (forceColor || (isTty && v.output === undefined)),
+    color,
   });
   if (!r.success) throw new OversightError('usage', r.error.issues.map((i) => i.message).join('; '));
   return { kind: 'assess', options: r.data };

@@ -5,6 +5,7 @@ import type { AssessmentResult } from '../core/assess/assessment-result';
 import { describeError, OversightError } from '../core/errors';
 import { atLeast } from '../core/model/severity';
 import type { FileSystemPort } from '../core/ports/file-system';
+import { sanitizeForTerminal } from '../core/report/ansi';
 import { renderJson } from '../core/report/json-report';
 import { renderSarif } from '../core/report/sarif-report';
 import { renderTable } from '../core/report/table-report';
@@ -74,23 +75,29 @@ async function assess(io: CliIo, o: AssessCliOptions): Promise<number> {
     ...(o.vscodeStorage ? { vscodeGlobalStorage: resolve(io.cwd, o.vscodeStorage) } : {}),
     ...(o.policy ? { policyFile: resolve(io.cwd, o.policy) } : {}),
     toolVersion: io.version,
-    maxFileBytes: Math.floor(o.maxFileSizeMiB * 1024 * 1024),
+    maxFileBytes: Math.max(1, Math.floor(o.maxFileSizeMiB * 1024 * 1024)),
   });
   if (policyErrors.length > 0) {
-    for (const e of policyErrors) io.stderr(`${e.file}:${e.line}:${e.column}: policy error in ${e.field}: ${e.message} ${e.fix}\n`);
+    for (const e of policyErrors) io.stderr(sanitizeForTerminal(`${e.file}:${e.line}:${e.column}: policy error in ${e.field}: ${e.message} ${e.fix}`) + '\n');
     io.stderr('mcp-oversight: not assessing without the policy; fix it (see docs/POLICY.md).\n');
     return 2;
   }
   const baseDir = result.workspace;
+  // Policy notes (an expired suppression…) are warnings: stderr, whatever the format, never twice.
   const report =
-    o.format === 'json' ? renderJson(result) : o.format === 'sarif' ? renderSarif(result, baseDir ? { baseDir } : {}) : renderTable(result, { color: o.color, ...(baseDir ? { baseDir } : {}) });
+    o.format === 'json'
+      ? renderJson(result)
+      : o.format === 'sarif'
+        ? renderSarif(result, baseDir ? { baseDir } : {})
+        : renderTable({ ...result, policyNotes: [] }, { color: o.color, ...(baseDir ? { baseDir } : {}) });
   if (o.output) {
     await writeFileAtomic(resolve(io.cwd, o.output), report);
     io.stderr(`mcp-oversight: wrote ${o.format} report to ${o.output}\n`);
   } else {
     io.stdout(report);
   }
-  for (const note of result.policyNotes) io.stderr(`mcp-oversight: policy: ${note}\n`);
+  // Policy text comes from the repository: untrusted, so escaped for the terminal.
+  for (const note of result.policyNotes) io.stderr(`mcp-oversight: policy: ${sanitizeForTerminal(note)}\n`);
   if (!result.sources.some((s) => isReadable(s, result))) {
     io.stderr(
       result.sources.some((s) => s.exists)

@@ -1,4 +1,4 @@
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { discoverCandidates, formatForFile, type Candidate, type DiscoveryOptions } from '../config/discovery';
 import { loadConfigModel } from '../config/load-config-model';
 import type { Locator } from '../config/locator';
@@ -32,20 +32,24 @@ export interface WorkspaceAssessment {
 
 export const DEFAULT_POLICY_FILE = join('.kilocode', 'mcp-policy.json');
 
+const CLIENT_FOLDERS = new Set(['.kilocode', '.kilo', '.vscode', '.roo', '.cursor']);
+
 /** Discovery, reading, policy and rules in one call: what the CLI and the extension run. */
 export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise<WorkspaceAssessment> {
   const st = await fs.stat(t.path);
   const singleFile = st?.isFile === true;
-  const workspace = singleFile ? dirname(t.path) : t.path;
+  // `.kilocode/mcp.json` given alone: its workspace (policy, relative paths) is the folder above `.kilocode`.
+  const folder = dirname(t.path);
+  const workspace = singleFile ? (CLIENT_FOLDERS.has(basename(folder)) ? dirname(folder) : folder) : t.path;
   let candidates: Candidate[];
   if (singleFile) {
     const text = await fs.readFile(t.path).catch(() => undefined);
-    candidates = [{ file: t.path, displayPath: basename(t.path), format: formatForFile(t.path, text), scope: 'project', readBy: [] }];
+    candidates = [{ file: t.path, displayPath: relative(workspace, t.path).split(sep).join('/'), format: formatForFile(t.path, text), scope: 'project', readBy: [] }];
   } else {
     candidates = await discoverCandidates(fs, { ...t, workspace });
   }
   const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined);
-  const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes ? { maxFileBytes: t.maxFileBytes } : {}) });
+  const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes === undefined ? {} : { maxFileBytes: t.maxFileBytes }) });
   const result = assessModel(model, { locator, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
   return { result, model, texts, locator, policyErrors: policy.errors };
 }

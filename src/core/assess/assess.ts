@@ -4,6 +4,7 @@ import type { Finding } from '../model/finding';
 import type { Locator } from '../config/locator';
 import { severityRank } from '../model/severity';
 import { globMatch } from '../policy/glob';
+import { redactSecrets } from '../secrets/detect-secrets';
 import { EMPTY_POLICY, type Policy, type Suppression } from '../policy/policy-schema';
 import { ALL_RULES } from '../rules/all-rules';
 import type { Rule, RuleHit } from '../rules/rule';
@@ -80,7 +81,8 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
         endLine: pos?.endLine ?? line,
         endColumn: pos?.endColumn ?? column,
         jsonPath: hit.path,
-        message: hit.message,
+        // Rules mask what they quote; this second pass catches whatever a rule quoted by accident.
+        message: redactSecrets(hit.message),
         remediable: hit.remediation !== undefined,
         ...(hit.remediation ? { remediation: hit.remediation } : {}),
         fingerprint: fingerprint({ ruleId: rule.id, file: rel(file), path: hit.path, server, key: hit.key }),

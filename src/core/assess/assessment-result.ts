@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigErrorSchema } from '../model/config-error';
-import { FindingSchema } from '../model/finding';
+import { FindingSchema, RemediationSchema } from '../model/finding';
 import { ConfigSourceSchema } from '../model/source';
 
 /**
@@ -29,3 +29,12 @@ export const AssessmentResultSchema = z.object({
   policyNotes: z.array(z.string()),
 });
 export type AssessmentResult = z.infer<typeof AssessmentResultSchema>;
+
+/**
+ * What `--format json` prints: the result, except that remediations keep their description and
+ * follow-up but not their edits (edit values come from the file and may sit beside a secret).
+ */
+export const JsonReportSchema = AssessmentResultSchema.extend({
+  findings: z.array(FindingSchema.extend({ remediation: RemediationSchema.omit({ edits: true }).optional() })),
+});
+export type JsonReport = z.infer<typeof JsonReportSchema>;

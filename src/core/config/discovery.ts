@@ -1,3 +1,4 @@
+import { parse as parseJsonc } from 'jsonc-parser';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { FormatId } from '../model/server';
 import type { ClientId, Scope } from '../model/source';
@@ -96,10 +97,23 @@ export function formatForFile(file: string, text: string | undefined): FormatId 
   if (name === 'mcp.json' && folder === '.vscode') return 'vscode';
   if (name === 'mcp.json' && folder === '.roo') return 'roo';
   if (name === 'mcp.json' && folder === '.cursor') return 'cursor';
+  if (name === 'mcp.json' && folder === '.kilocode') return 'kilocode-legacy';
+  if (name === 'mcp_settings.json') return 'kilocode-legacy';
   if (text !== undefined) {
-    // Cheap sniffing of the top-level key; the reader reports anything else properly.
-    if (/^\s*(\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*\{\s*"servers"\s*:/.test(text)) return 'vscode';
-    if (/"mcp"\s*:\s*\{/.test(text) && !/"mcpServers"\s*:/.test(text)) return 'kilo';
+    // Anything else by its top-level keys (tolerant parse; the reader reports problems properly).
+    let root: unknown;
+    try {
+      root = parseJsonc(text, [], { allowTrailingComma: true });
+    } catch {
+      root = undefined; // hostile nesting: the reader will say what is wrong
+    }
+    if (typeof root === 'object' && root !== null && !Array.isArray(root)) {
+      const keys = Object.keys(root);
+      if (!keys.includes('mcpServers')) {
+        if (keys.includes('servers')) return 'vscode';
+        if (keys.includes('mcp')) return 'kilo';
+      }
+    }
   }
   return 'kilocode-legacy';
 }

@@ -49,7 +49,7 @@ function fixFor(code: string, path: JsonPath): string {
   const field = formatJsonPath(path);
   switch (code) {
     case 'invalid_type':
-      return `Give ${field} a value of the type shown, or remove it.`;
+      return `Set ${field} to the kind of value the message names.`;
     case 'too_small':
       return `${field} is too small or empty: give it a value.`;
     case 'too_big':

@@ -37,8 +37,8 @@ export function stringRecord(v: unknown, base: JsonPath): { values: Record<strin
     for (const [k, item] of Object.entries(v)) {
       // Numbers and booleans are common in env blocks and are passed on as strings by the clients.
       if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
-        values[k] = String(item);
-        paths[k] = [...base, k];
+        setOwn(values, k, String(item));
+        setOwn(paths, k, [...base, k]);
       }
     }
   }
@@ -48,4 +48,10 @@ export function stringRecord(v: unknown, base: JsonPath): { values: Record<strin
 export function numberField(obj: Raw, key: string): number | undefined {
   const v = obj[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** `obj[key] = value`, except that a key named `__proto__` becomes an ordinary own entry (and is assessed). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }

@@ -1,6 +1,13 @@
 import type { EffectiveEntry } from '../model/config-model';
 import type { McpServer } from '../model/server';
-import type { ConfigSource } from '../model/source';
+import type { ClientId, ConfigSource } from '../model/source';
+import { CLIENTS } from './clients';
+
+function loads(source: ConfigSource, client: ClientId): boolean {
+  return !source.errors.some(
+    (e) => e.code === 'invalid-json' || e.code === 'unreadable' || e.code === 'too-large' || (e.code === 'rejected-by-client' && e.client === CLIENTS[client].label),
+  );
+}
 
 /**
  * Each client's effective view: its files in precedence order, a later (higher) file's entry
@@ -17,6 +24,8 @@ export function mergeEffective(sources: readonly ConfigSource[], servers: readon
   for (const source of sources) {
     if (!source.exists) continue;
     for (const r of source.readBy) {
+      // A file the client cannot parse contributes nothing to what it runs (and hides nothing).
+      if (!loads(source, r.client)) continue;
       const list = clients.get(r.client) ?? [];
       list.push({ precedence: r.precedence, source });
       clients.set(r.client, list);

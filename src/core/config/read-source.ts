@@ -6,6 +6,7 @@ import type { ConfigSource } from '../model/source';
 import type { FileSystemPort } from '../ports/file-system';
 import type { Candidate } from './discovery';
 import { DocumentContext } from './document-context';
+import { CLIENTS } from './clients';
 import { READERS } from './readers';
 
 /** 8 MiB: far above any real MCP config, low enough that a hostile file cannot exhaust memory. */
@@ -83,17 +84,27 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
       client: reader.clientLabel,
     });
   }
-  if (doc.syntaxErrors.length === 0 && !doc.strictJson && reader.strictJson) {
-    const what = doc.firstComment ? { span: doc.firstComment, name: 'a comment' } : doc.firstTrailingComma ? { span: doc.firstTrailingComma, name: 'a trailing comma' } : undefined;
+  // The clients that read this file with JSON.parse (e.g. legacy KiloCode reading its `.cursor/mcp.json` fallback).
+  const strictReaders = c.readBy.length > 0 ? c.readBy.map((r) => CLIENTS[r.client]).filter((x) => x.strictJson) : reader.strictJson ? [{ label: reader.clientLabel }] : [];
+  for (const strictClient of doc.syntaxErrors.length === 0 && !doc.strictJson ? strictReaders : []) {
+    const what = doc.bom
+      ? { span: { offset: 0, length: 1 }, name: 'the byte-order mark at the start of the file' }
+      : doc.firstComment
+        ? { span: doc.firstComment, name: 'a comment' }
+        : doc.firstTrailingComma
+          ? { span: doc.firstTrailingComma, name: 'a trailing comma' }
+          : undefined;
     errors.push({
       code: 'rejected-by-client',
       file: c.file,
       ...at(what?.span.offset ?? 0),
       jsonPath: [],
       field: '(file)',
-      message: `${reader.clientLabel} reads ${c.displayPath} with a strict JSON parser: ${what?.name ?? 'non-JSON syntax'} here makes it reject the whole file, so none of its servers load.`,
-      fix: 'Remove comments and trailing commas from this file (JSONC is fine in kilo.jsonc and .vscode/mcp.json).',
-      client: reader.clientLabel,
+      message: `${strictClient.label} reads ${c.displayPath} with a strict JSON parser: ${what?.name ?? 'non-JSON syntax'} here makes it reject the whole file, so none of its servers load.`,
+      fix: doc.bom
+        ? 'Save the file as UTF-8 without a byte-order mark.'
+        : 'Remove comments and trailing commas from this file (JSONC is fine in kilo.jsonc and .vscode/mcp.json).',
+      client: strictClient.label,
     });
   }
   for (const d of doc.duplicateKeys) {
@@ -108,7 +119,19 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
       client: reader.clientLabel,
     });
   }
-  const result = reader.read(ctx, id);
+  if (doc.value !== undefined && doc.root === undefined) {
+    errors.push({ ...wholeFile('too-deep', `${c.displayPath} nests values too deeply to be located; it was not assessed.`, 'An MCP config is a few levels deep: check that this file is what it claims to be.') });
+    return { source: { ...base, exists: true, strictJson: doc.strictJson, errors }, servers: [], text };
+  }
+  let result: ReturnType<typeof reader.read>;
+  try {
+    result = reader.read(ctx, id);
+  } catch (e) {
+    // Readers do not throw on bad input; this is the last line of defence (e.g. a stack exhausted by nesting).
+    const why = e instanceof RangeError ? 'it nests values too deeply' : e instanceof Error ? e.message : String(e);
+    errors.push(wholeFile('too-deep', `${c.displayPath} could not be assessed: ${why}.`, 'Check that this file is an MCP config.'));
+    return { source: { ...base, exists: true, strictJson: doc.strictJson, errors }, servers: [], text };
+  }
   errors.push(...result.errors);
   return {
     source: { ...base, exists: true, strictJson: doc.strictJson, serverCount: result.servers.length, errors },

@@ -1,4 +1,4 @@
-import { createScanner, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createScanner, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from './line-index';
 import type { TextRange, SpanNode } from './span';
 import { indexStrictJson } from './strict-index';
@@ -20,6 +20,8 @@ export interface ParsedDocument {
   readonly lines: LineIndex;
   /** True when `JSON.parse` accepts the text as it is (what legacy KiloCode, Cline and Roo require). */
   readonly strictJson: boolean;
+  /** The file starts with a byte-order mark: editors accept it, `JSON.parse` (so strict clients) does not. */
+  readonly bom: boolean;
   /** First comment and first trailing comma, if any (valid JSONC, rejected by strict-JSON clients). */
   readonly firstComment?: TextRange;
   readonly firstTrailingComma?: TextRange;
@@ -42,25 +44,42 @@ export function parseDocument(text: string): ParsedDocument {
   // Built lazily: the strict path counts lines itself and most files never need this.
   let lineIndex: LineIndex | undefined;
   const lines = (): LineIndex => (lineIndex ??= new LineIndex(text));
+  const bom = text.charCodeAt(0) === 0xfeff;
+  // The JSON body; offsets everywhere stay those of `text` (the indexers skip a BOM themselves).
+  const body = bom ? text.slice(1) : text;
+  let value: unknown;
+  let strict = true;
   try {
-    const value: unknown = JSON.parse(text);
-    return { text, value, ...indexStrictJson(text), get lines() { return lines(); }, strictJson: true, syntaxErrors: [] };
+    value = JSON.parse(body);
   } catch {
-    // Not strict JSON (or too deep for the indexer): the JSONC path below tells which.
+    strict = false; // JSONC or broken: the jsonc-parser path below tells which
+  }
+  if (strict) {
+    try {
+      return { text, value, ...indexStrictJson(text), get lines() { return lines(); }, strictJson: !bom, bom, syntaxErrors: [] };
+    } catch {
+      // Valid JSON the indexer will not walk (nested beyond its depth limit): keep the value, locate what jsonc-parser can.
+      const located = safeTree(body, bom);
+      return { text, value, root: located.root, duplicateKeys: located.duplicateKeys, lines: lines(), strictJson: !bom, bom, syntaxErrors: [] };
+    }
   }
   try {
     const errors: ParseError[] = [];
-    const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
-    const { firstComment, firstTrailingComma } = scanJsoncFeatures(text);
+    const tree = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const skip = bom ? 1 : 0;
+    const features = scanJsoncFeatures(body);
+    const firstComment = features.firstComment && span(features.firstComment.offset + skip, features.firstComment.length);
+    const firstTrailingComma = features.firstTrailingComma && span(features.firstTrailingComma.offset + skip, features.firstTrailingComma.length);
     return {
       text,
       value: tree === undefined ? undefined : (getNodeValue(tree) as unknown),
-      ...indexTree(tree, lines()),
+      ...indexTree(tree && bom ? shift(tree) : tree, lines()),
       lines: lines(),
       strictJson: false,
+      bom,
       ...(firstComment ? { firstComment } : {}),
       ...(firstTrailingComma ? { firstTrailingComma } : {}),
-      syntaxErrors: errors.map((e) => ({ message: describeParseError(e), offset: e.offset, length: e.length })),
+      syntaxErrors: errors.map((e) => ({ message: describeParseError(e), offset: e.offset + skip, length: e.length })),
     };
   } catch (e) {
     // jsonc-parser recurses; hostile nesting can exhaust the stack.
@@ -72,8 +91,23 @@ export function parseDocument(text: string): ParsedDocument {
       duplicateKeys: [],
       lines: lines(),
       strictJson: false,
+      bom,
       syntaxErrors: [{ message, offset: 0, length: 0 }],
     };
+  }
+}
+
+/** jsonc-parser offsets are into the body; with a BOM they are one short of the text's. */
+function shift(node: Node): Node {
+  return { ...node, offset: node.offset + 1, parent: undefined, ...(node.children ? { children: node.children.map(shift) } : {}) };
+}
+
+function safeTree(body: string, bom: boolean): ReturnType<typeof indexTree> {
+  try {
+    const tree = parseTree(body, [], { allowTrailingComma: true });
+    return indexTree(tree && bom ? shift(tree) : tree, new LineIndex(bom ? '\ufeff' + body : body));
+  } catch {
+    return { root: undefined, duplicateKeys: [] };
   }
 }
 

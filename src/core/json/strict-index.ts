@@ -1,6 +1,12 @@
-import type { TextRange, SpanNode } from './span';
+import type { SpanNode, TextRange } from './span';
 
 const MAX_DEPTH = 512;
+
+interface Frame {
+  node: MutableNode;
+  /** Key of the member being parsed next (objects only). */
+  isObject: boolean;
+}
 
 interface MutableNode {
   offset: number;
@@ -19,111 +25,156 @@ interface MutableNode {
  * Indexes every value of a text that `JSON.parse` has already accepted, in one pass over the
  * characters, counting lines as it goes. It exists because `jsonc-parser`'s tree costs ~9x
  * `JSON.parse` and a whole assessment must stay within 10x of it (see bench/); JSONC files take the
- * `jsonc-parser` path instead, and a property test checks that both paths agree. Throws on input it
- * does not expect (callers then fall back to that path).
+ * `jsonc-parser` path instead, and a property test checks that both paths agree. One function with
+ * an explicit stack (no recursion, no closures) because this is the hottest loop of an assessment.
+ * Throws on input it does not expect (callers then fall back to that path).
  */
 export function indexStrictJson(text: string): { root: SpanNode; duplicateKeys: TextRange[] } {
   const duplicateKeys: TextRange[] = [];
   const n = text.length;
-  let i = 0;
+  const stack: Frame[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
-  let lineStart = 0;
+  let lineStart = i;
+  let root: MutableNode | undefined;
+  // The pending member key of the innermost object, set when its `"key":` has been read.
+  let key = '';
+  let keyOffset = -1;
+  let keyLength = 0;
 
-  const ws = (): void => {
+  for (;;) {
+    // Whitespace before a value.
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 10) {
         line++;
         lineStart = ++i;
       } else if (c === 32 || c === 13 || c === 9) i++;
-      else return;
+      else break;
     }
-  };
-  // Valid JSON strings hold no raw line breaks, so skipping one never changes the line.
-  const skipString = (): void => {
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return;
-      }
-      i += c === 92 ? 2 : 1;
-    }
-    throw new Error('unterminated string');
-  };
-  const fail = (what: string): never => {
-    throw new Error(`unexpected ${what} at ${i}`);
-  };
-
-  const value = (keyOffset: number, keyLength: number, depth: number): SpanNode => {
-    if (depth > MAX_DEPTH) fail('nesting depth');
-    ws();
     const start = i;
     const node: MutableNode = { offset: start, length: 0, line, column: start - lineStart + 1, endLine: 0, endColumn: 0, keyOffset, keyLength };
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) root = node;
+    else if (parent.isObject) {
+      const props = parent.node.props as Map<string, SpanNode>;
+      if (props.has(key)) duplicateKeys.push({ offset: keyOffset, length: keyLength });
+      props.set(key, node);
+    } else (parent.node.items as SpanNode[]).push(node);
+
     const c = text.charCodeAt(i);
-    if (c === 123 /* { */) {
-      const props = new Map<string, SpanNode>();
-      node.props = props;
+    let opened = false;
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (stack.length >= MAX_DEPTH) throw new Error('nesting too deep');
       i++;
-      ws();
-      if (text.charCodeAt(i) === 125) i++;
-      else {
-        for (;;) {
-          ws();
-          if (text.charCodeAt(i) !== 34) fail('object key');
-          const ks = i;
-          skipString();
-          const ke = i;
-          let key = text.slice(ks + 1, ke - 1);
-          if (key.includes('\\')) key = JSON.parse(text.slice(ks, ke)) as string;
-          ws();
-          if (text.charCodeAt(i) !== 58) fail('colon');
-          i++;
-          if (props.has(key)) duplicateKeys.push({ offset: ks, length: ke - ks });
-          props.set(key, value(ks, ke - ks, depth + 1));
-          ws();
-          const d = text.charCodeAt(i++);
-          if (d === 44) continue;
-          if (d === 125) break;
-          fail('object delimiter');
-        }
-      }
-    } else if (c === 91 /* [ */) {
-      const items: SpanNode[] = [];
-      node.items = items;
+      if (c === 123) node.props = new Map();
+      else node.items = [];
+      stack.push({ node, isObject: c === 123 });
+      opened = true;
+    } else if (c === 34 /* " */) {
       i++;
-      ws();
-      if (text.charCodeAt(i) === 93) i++;
-      else {
-        for (;;) {
-          items.push(value(-1, 0, depth + 1));
-          ws();
-          const d = text.charCodeAt(i++);
-          if (d === 44) continue;
-          if (d === 93) break;
-          fail('array delimiter');
-        }
+      for (;;) {
+        if (i >= n) throw new Error('unterminated string');
+        const d = text.charCodeAt(i);
+        if (d === 34) break;
+        i += d === 92 ? 2 : 1;
       }
-    } else if (c === 34) {
-      skipString();
+      i++;
     } else {
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9) break;
         i++;
       }
-      if (i === start) fail('value');
+      if (i === start) throw new Error(`unexpected character at ${i}`);
     }
-    node.length = i - start;
-    node.endLine = line;
-    node.endColumn = i - lineStart + 1;
-    return node;
-  };
+    if (!opened) {
+      node.length = i - start;
+      node.endLine = line;
+      node.endColumn = i - lineStart + 1;
+    }
 
-  if (text.charCodeAt(0) === 0xfeff) i = lineStart = 1;
-  const root = value(-1, 0, 0);
-  ws();
-  if (i !== n) fail('trailing content');
-  return { root, duplicateKeys };
+    // After a value (or an opening bracket): close containers, read the next key.
+    let expectValue = false;
+    let justOpened = opened;
+    while (!expectValue) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) {
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d === 10) {
+            line++;
+            lineStart = ++i;
+          } else if (d === 32 || d === 13 || d === 9) i++;
+          else throw new Error(`trailing content at ${i}`);
+        }
+        return { root: root as SpanNode, duplicateKeys };
+      }
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 10) {
+          line++;
+          lineStart = ++i;
+        } else if (d === 32 || d === 13 || d === 9) i++;
+        else break;
+      }
+      const d = text.charCodeAt(i);
+      const closer = top.isObject ? 125 : 93;
+      if (d === closer) {
+        i++;
+        stack.pop();
+        top.node.length = i - top.node.offset;
+        top.node.endLine = line;
+        top.node.endColumn = i - lineStart + 1;
+        justOpened = false;
+        continue;
+      }
+      if (!justOpened) {
+        if (d !== 44 /* , */) throw new Error(`expected , at ${i}`);
+        i++;
+      }
+      justOpened = false;
+      if (top.isObject) {
+        while (i < n) {
+          const e = text.charCodeAt(i);
+          if (e === 10) {
+            line++;
+            lineStart = ++i;
+          } else if (e === 32 || e === 13 || e === 9) i++;
+          else break;
+        }
+        if (text.charCodeAt(i) !== 34) throw new Error(`expected a key at ${i}`);
+        const ks = i;
+        i++;
+        let escaped = false;
+        for (;;) {
+          if (i >= n) throw new Error('unterminated key');
+          const e = text.charCodeAt(i);
+          if (e === 34) break;
+          if (e === 92) {
+            escaped = true;
+            i += 2;
+          } else i++;
+        }
+        i++;
+        key = escaped ? (JSON.parse(text.slice(ks, i)) as string) : text.slice(ks + 1, i - 1);
+        keyOffset = ks;
+        keyLength = i - ks;
+        while (i < n) {
+          const e = text.charCodeAt(i);
+          if (e === 10) {
+            line++;
+            lineStart = ++i;
+          } else if (e === 32 || e === 13 || e === 9) i++;
+          else break;
+        }
+        if (text.charCodeAt(i) !== 58) throw new Error(`expected : at ${i}`);
+        i++;
+      } else {
+        keyOffset = -1;
+        keyLength = 0;
+      }
+      expectValue = true;
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { JsonPathSchema } from './location';
  * server is still assessed. `fix` is the plain-language next step for the person reading it.
  */
 export const ConfigErrorSchema = z.object({
-  code: z.enum(['unreadable', 'invalid-json', 'rejected-by-client', 'schema', 'too-large']),
+  code: z.enum(['unreadable', 'invalid-json', 'rejected-by-client', 'schema', 'too-large', 'too-deep']),
   file: z.string(),
   line: z.number().int().positive(),
   column: z.number().int().positive(),

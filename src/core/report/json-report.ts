@@ -1,6 +1,6 @@
 import type { AssessmentResult } from '../assess/assessment-result';
 import type { ConfigError } from '../model/config-error';
-import type { Finding, Remediation, RemediationEdit } from '../model/finding';
+import type { Finding, Remediation } from '../model/finding';
 
 type Source = AssessmentResult['sources'][number];
 type RuleInfo = AssessmentResult['rules'][number];
@@ -56,9 +56,11 @@ const FINDING_KEYS = {
   suppressed: true,
 } as const satisfies Record<keyof Finding, true>;
 
-const REMEDIATION_KEYS = { description: true, edits: true, followUp: true } as const satisfies Record<keyof Remediation, true>;
-
-const EDIT_KEYS = { file: true, jsonPath: true, value: true, remove: true } as const satisfies Record<keyof RemediationEdit, true>;
+/**
+ * A remediation's `edits` carry values from the file (the value to write may sit beside another
+ * secret in the same string): reports never print them. They are applied in-process, after approval.
+ */
+const REMEDIATION_KEYS = { description: true, followUp: true } as const satisfies Partial<Record<keyof Remediation, true>>;
 
 const SUPPRESSED_KEYS = { reason: true, expires: true } as const satisfies Record<keyof NonNullable<Finding['suppressed']>, true>;
 
@@ -101,7 +103,7 @@ function orderFinding(f: Finding): Record<string, unknown> {
       remediation:
         f.remediation === undefined
           ? undefined
-          : ordered({ ...f.remediation, edits: f.remediation.edits.map((e) => ordered(e, EDIT_KEYS)) }, REMEDIATION_KEYS),
+          : ordered(f.remediation, REMEDIATION_KEYS as Record<keyof Remediation, true>),
       suppressed: f.suppressed === undefined ? undefined : ordered(f.suppressed, SUPPRESSED_KEYS),
     },
     FINDING_KEYS,

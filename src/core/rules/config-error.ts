@@ -9,6 +9,7 @@ const SEVERITY: Record<ConfigError['code'], Severity> = {
   schema: 'medium',
   unreadable: 'medium',
   'too-large': 'medium',
+  'too-deep': 'medium',
 };
 
 export const configErrorRule: Rule = {

@@ -30,8 +30,10 @@ export const secretTokenRule = perServerRule(
   },
   function* (server) {
     for (const s of scannableStrings(server)) {
-      for (const m of findKnownSecrets(s.value)) {
-        const remediation = moveToEnvRemediation(server, s, m.start, m.end);
+      const found = findKnownSecrets(s.value);
+      for (const m of found) {
+        // With several secrets in one value, partial edits would conflict: move the whole value.
+        const remediation = found.length === 1 ? moveToEnvRemediation(server, s, m.start, m.end) : moveToEnvRemediation(server, s, 0, s.value.length);
         yield {
           server,
           path: s.path,

@@ -1,15 +1,7 @@
+import { CLIENTS } from '../config/clients';
 import type { McpServer } from '../model/server';
 import type { Rule } from './rule';
 
-const CLIENT_LABEL: Record<string, string> = {
-  'kilocode-legacy': 'KiloCode (legacy)',
-  kilo: 'KiloCode (Kilo CLI)',
-  vscode: 'VS Code',
-  roo: 'Roo Code',
-  cline: 'Cline',
-  cursor: 'Cursor',
-  'claude-desktop': 'Claude Desktop',
-};
 
 /** Would the two entries start the same thing? Then shadowing is harmless duplication. */
 function sameDefinition(a: McpServer, b: McpServer): boolean {
@@ -39,7 +31,7 @@ export const serverShadowedRule: Rule = {
           path: hidden.origins.entry,
           key: `${entry.client}:${winner.id}`,
           severity: same ? 'low' : 'medium',
-          message: `${CLIENT_LABEL[entry.client] ?? entry.client} ignores server "${hidden.name}" here: the entry of the same name in ${display.get(winner.sourceId) ?? winner.file} takes precedence${same ? ' (it runs the same command)' : ' and runs something different'}.`,
+          message: `${CLIENTS[entry.client].label} ignores server "${hidden.name}" here: the entry of the same name in ${display.get(winner.sourceId) ?? winner.file} takes precedence${same ? ' (it runs the same command)' : ' and runs something different'}.`,
         };
       }
     }

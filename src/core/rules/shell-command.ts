@@ -1,3 +1,4 @@
+import { redactSecrets } from '../secrets/detect-secrets';
 import { perServerRule } from './rule';
 import { argv, programName, unwrap, type Word } from './support/command-line';
 
@@ -46,7 +47,8 @@ export const shellCommandRule = perServerRule(
   },
 );
 
+/** A quotable excerpt of a script: one line, bounded, secrets masked. */
 function excerpt(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
+  const one = redactSecrets(s).replace(/\s+/g, ' ').trim();
   return JSON.stringify(one.length > 120 ? one.slice(0, 117) + '…' : one);
 }

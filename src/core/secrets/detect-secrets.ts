@@ -88,9 +88,9 @@ export function findKnownSecrets(value: string): SecretMatch[] {
   }
   if (found.length < 2) return found;
 
-  // Overlaps (a JWT inside a longer match, say): keep the longer match, the earlier pattern on a tie.
-  const order = new Map(found.map((f, i) => [f, i]));
-  found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  // Overlaps (a JWT inside a longer match, say): keep the longer match; the sort is stable, so on
+  // a tie the pattern listed first in TOKEN_PATTERNS wins.
+  found.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   const kept: SecretMatch[] = [];
   for (const f of found) {
     const last = kept[kept.length - 1];
@@ -243,6 +243,18 @@ function nameWords(name: string): string[] {
  * hold a path, URL, flag, id or setting about a secret (`AUTH_TYPE`, `TOKEN_URL`, `SECRET_FILE`).
  */
 export function isSecretLikeName(name: string): boolean {
+  // The same few names (GITHUB_TOKEN, Authorization, …) recur in every server: remember verdicts.
+  const known = nameVerdicts.get(name);
+  if (known !== undefined) return known;
+  const verdict = judgeName(name);
+  if (nameVerdicts.size >= 10_000) nameVerdicts.clear();
+  nameVerdicts.set(name, verdict);
+  return verdict;
+}
+
+const nameVerdicts = new Map<string, boolean>();
+
+function judgeName(name: string): boolean {
   const words = nameWords(name);
   const last = words[words.length - 1];
   const first = words[0];
@@ -468,6 +480,17 @@ function maskToken(v: string): string {
  * ones. A private key shows only its armour line, `-----BEGIN RSA PRIVATE KEY-----…`. An auth
  * scheme (`Bearer `) is kept in front.
  */
+/** `text` with every known token shape replaced by its masked form: for excerpts of config values in messages. */
+export function redactSecrets(text: string): string {
+  const found = findKnownSecrets(text);
+  let out = text;
+  for (let k = found.length - 1; k >= 0; k--) {
+    const m = found[k] as SecretMatch;
+    out = out.slice(0, m.start) + maskSecret(m.value) + out.slice(m.end);
+  }
+  return out;
+}
+
 export function maskSecret(value: string): string {
   const pem = PEM_HEADER.exec(value);
   if (pem) return `${pem[0]}…`;

@@ -299,7 +299,7 @@ describe('effective merge', () => {
       autoApprove: [],
       disabledTools: [],
       origins: { entry: ['mcp', name], args: [], env: {}, headers: {}, autoApprove: [] },
-      locations: {},
+      position: { line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, length: 0 },
       valid: true,
     });
     const sources = [source('high', 30), source('low', 10), source('gone', 99, false), source('mid', 20)];

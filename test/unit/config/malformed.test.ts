@@ -7,7 +7,7 @@ import { loadConfigModel, type LoadedModel } from '../../../src/core/config/load
 import { DEFAULT_MAX_FILE_BYTES, readSource } from '../../../src/core/config/read-source';
 import { ConfigErrorSchema, type ConfigError } from '../../../src/core/model/config-error';
 import { ConfigModelSchema } from '../../../src/core/model/config-model';
-import { toPointer } from '../../../src/core/model/location';
+import { toPointer, type Position } from '../../../src/core/model/location';
 import { FormatIdSchema, type McpServer } from '../../../src/core/model/server';
 import type { ConfigSource } from '../../../src/core/model/source';
 import { MemoryFileSystem } from '../../../src/core/ports/memory-file-system';
@@ -25,6 +25,8 @@ interface Workspace {
   broken: ConfigSource;
   good: ConfigSource;
   servers: (source: ConfigSource) => McpServer[];
+  /** Positions of every value of a server's entry, by JSON pointer (from the model's Locator). */
+  locations: (server: McpServer) => Record<string, Position>;
 }
 
 /**
@@ -46,7 +48,13 @@ async function workspace(file: string, content: string | Error, opts: { maxFileB
   const goodClient = goodFile === VSCODE ? 'vscode' : 'kilocode-legacy';
   assert.equal(loaded.model.effective.filter((e) => e.client === goodClient && e.serverId.startsWith(good.id + '#')).length, 3);
   assert.doesNotThrow(() => ConfigModelSchema.parse(loaded.model));
-  return { loaded, broken, good, servers: (source) => loaded.model.servers.filter((s) => s.sourceId === source.id) };
+  return {
+    loaded,
+    broken,
+    good,
+    servers: (source) => loaded.model.servers.filter((s) => s.sourceId === source.id),
+    locations: (server) => loaded.locator.positionsUnder(server.file, server.origins.entry),
+  };
 }
 
 /** Every error: schema-valid, about the broken file, with a field, a message and a fix a person can act on. */
@@ -250,19 +258,15 @@ describe('duplicate server names', () => {
     assert.deepEqual(servers(broken).map((s) => [s.name, s.command]), [['github', 'docker']]);
   });
 
-  it(
-    'only the duplicated server name is reported, not the fields inside the second definition',
-    { todo: 'bug: src/core/json/strict-index.ts detects duplicates with index.has(child pointer), so fields of a repeated key ("command", "args") are reported as duplicates too; the JSONC path (tree-index.ts) reports only "github"' },
-    async () => {
-      const { broken } = await workspace(LEGACY, text);
-      assert.deepEqual(
-        broken.errors.map((e) => e.field),
-        ['"github"'],
-      );
-    },
-  );
+  it('only the duplicated server name is reported, not the fields inside the second definition', async () => {
+    const { broken } = await workspace(LEGACY, text);
+    assert.deepEqual(
+      broken.errors.map((e) => e.field),
+      ['"github"'],
+    );
+  });
 
-  it('the strict and JSONC paths agree on which keys are duplicated', { todo: 'bug: see strict-index.ts duplicate detection (pointer-based, not per object)' }, async () => {
+  it('the strict and JSONC paths agree on which keys are duplicated', async () => {
     const strict = await workspace(LEGACY, text);
     const jsonc = await workspace(join(WS, 'kilo.jsonc'), text.replace('"mcpServers"', '// x\n"mcp"'));
     assert.deepEqual(
@@ -271,23 +275,21 @@ describe('duplicate server names', () => {
     );
   });
 
-  it(
-    "the winning entry's locations describe only the winning definition",
-    { todo: 'bug (questionable): both indexers keep the spans of the overwritten duplicate\'s children, so McpServer.locations holds pointers (args/3) that the winning entry does not have' },
-    async () => {
-      const t = '{"mcpServers":{"a":{"command":"x","args":["1","2","3","4"]},"a":{"command":"y"}}}';
-      const { broken, servers } = await workspace(LEGACY, t);
-      assert.ok(broken.errors.length > 0);
-      const [a] = servers(broken);
-      assert.deepEqual(Object.keys(a?.locations ?? {}).sort(), ['/mcpServers/a', '/mcpServers/a/command']);
-    },
-  );
+  it("the winning entry's locations describe only the winning definition", async () => {
+    const t = '{"mcpServers":{"a":{"command":"x","args":["1","2","3","4"]},"a":{"command":"y"}}}';
+    const { broken, servers, locations } = await workspace(LEGACY, t);
+    assert.ok(broken.errors.length > 0);
+    const [a] = servers(broken);
+    assert.ok(a);
+    assert.deepEqual(Object.keys(locations(a)).sort(), ['/mcpServers/a', '/mcpServers/a/command']);
+    assert.equal(a.position.offset, t.lastIndexOf('{"command"'));
+  });
 });
 
 describe('hostile server names', () => {
   it('names with /, ~, quotes, unicode, emoji and the empty name are read and located', async () => {
     const text = fixture('malformed/hostile-names.json');
-    const { broken, servers, loaded } = await workspace(LEGACY, text);
+    const { broken, servers, loaded, locations } = await workspace(LEGACY, text);
     assert.deepEqual(broken.errors, []);
     const names = ['team/tools', '~home', 'a~1b', 'say "hi"', 'überserver-日本', '🚀 launch', ''];
     const got = servers(broken);
@@ -298,16 +300,19 @@ describe('hostile server names', () => {
       const script = scripts[i] ?? '';
       assert.deepEqual(s.args, [script]);
       const ptr = toPointer(['mcpServers', s.name, 'args', 0]);
-      const pos = s.locations[ptr];
+      const own = locations(s);
+      const pos = own[ptr];
       assert.ok(pos, `${JSON.stringify(s.name)}: a location at ${ptr}`);
       assert.deepEqual({ line: pos.line, column: pos.column, length: pos.length }, { ...at(text, `"${script}"`), length: script.length + 2 });
       // Only this entry's values, none of a neighbour whose escaped name shares a prefix.
-      for (const p of Object.keys(s.locations)) assert.ok(p === toPointer(['mcpServers', s.name]) || p.startsWith(toPointer(['mcpServers', s.name]) + '/'), p);
-      assert.equal(Object.keys(s.locations).length, 4, `${JSON.stringify(s.name)} has exactly its own 4 values (entry, command, args, args[0])`);
+      for (const p of Object.keys(own)) assert.ok(p === toPointer(['mcpServers', s.name]) || p.startsWith(toPointer(['mcpServers', s.name]) + '/'), p);
+      assert.equal(Object.keys(own).length, 4, `${JSON.stringify(s.name)} has exactly its own 4 values (entry, command, args, args[0])`);
     });
-    assert.ok(got[0]?.locations['/mcpServers/team~1tools/command']);
-    assert.ok(got[1]?.locations['/mcpServers/~0home/command']);
-    assert.ok(got[2]?.locations['/mcpServers/a~01b/command']);
+    const [slash, tilde, escapedLooking] = got;
+    assert.ok(slash && tilde && escapedLooking);
+    assert.ok(locations(slash)['/mcpServers/team~1tools/command']);
+    assert.ok(locations(tilde)['/mcpServers/~0home/command']);
+    assert.ok(locations(escapedLooking)['/mcpServers/a~01b/command']);
     assert.deepEqual(
       loaded.model.effective.filter((e) => e.client === 'kilocode-legacy').map((e) => e.name).sort(),
       [...names].sort(),
@@ -323,7 +328,7 @@ describe('byte order mark', () => {
   });
 
   it('legacy KiloCode (JSON.parse) cannot read it: one error at 1:1, servers still assessed', async () => {
-    const { broken, servers } = await workspace(LEGACY, text);
+    const { broken, servers, locations } = await workspace(LEGACY, text);
     assertWellFormed(broken.errors, LEGACY);
     assert.equal(broken.errors.length, 1);
     assert.ok(['invalid-json', 'rejected-by-client'].includes(broken.errors[0]?.code ?? ''));
@@ -331,7 +336,9 @@ describe('byte order mark', () => {
     assert.deepEqual(servers(broken).map((s) => s.name), ['time']);
     // Positions are in the text as read, BOM included: "uvx" is on line 4.
     const s = servers(broken)[0];
-    assert.deepEqual({ line: s?.locations['/mcpServers/time/command']?.line, column: s?.locations['/mcpServers/time/command']?.column }, at(text, '"uvx"'));
+    assert.ok(s);
+    const command = locations(s)['/mcpServers/time/command'];
+    assert.deepEqual({ line: command?.line, column: command?.column }, at(text, '"uvx"'));
   });
 
   it(

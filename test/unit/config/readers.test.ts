@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { discoverCandidates, type Candidate } from '../../../src/core/config/discovery';
 import { toolPatternFor } from '../../../src/core/config/formats/kilo';
+import { Locator } from '../../../src/core/config/locator';
 import { readSource, type SourceRead } from '../../../src/core/config/read-source';
 import { ConfigSourceSchema } from '../../../src/core/model/source';
 import { fromPointer, toPointer, type JsonPath } from '../../../src/core/model/location';
@@ -49,7 +50,14 @@ async function readPlace(place: Place): Promise<{ read: SourceRead; text: string
   return { read, text, candidate };
 }
 
-/** The normalised fields a reader is responsible for (everything but ids, origins and locations). */
+/** The normalised fields a reader is responsible for (everything but ids, origins and position). */
+/** The Locator that loadConfigModel would build for this one file. */
+function locatorFor(read: SourceRead): Locator {
+  const l = new Locator();
+  l.add(read.source.file, read.root);
+  return l;
+}
+
 function summary(s: McpServer): Record<string, unknown> {
   return {
     transport: s.transport,
@@ -68,7 +76,7 @@ function summary(s: McpServer): Record<string, unknown> {
   };
 }
 
-function expected(fields: Partial<Omit<McpServer, 'origins' | 'locations' | 'id' | 'name' | 'sourceId' | 'file' | 'format'>>): Record<string, unknown> {
+function expected(fields: Partial<Omit<McpServer, 'origins' | 'position' | 'id' | 'name' | 'sourceId' | 'file' | 'format'>>): Record<string, unknown> {
   return {
     transport: 'stdio',
     command: undefined,
@@ -97,9 +105,11 @@ function server(read: SourceRead, name: string): McpServer {
  * The position the reader recorded for `path` must be where `needle` starts; `before` (text right in
  * front of the needle) makes an ambiguous needle unique in the file.
  */
-function assertLocatedAt(s: McpServer, text: string, path: JsonPath, needle: string, before = ''): void {
-  const pos = s.locations[toPointer(path)];
-  assert.ok(pos, `a location for ${toPointer(path)}`);
+function assertLocatedAt(read: SourceRead, text: string, path: JsonPath, needle: string, before = ''): void {
+  const locator = locatorFor(read);
+  assert.ok(locator.has(read.source.file, path), `a location for ${toPointer(path)}`);
+  const pos = locator.locate(read.source.file, path);
+  assert.deepEqual(pos.jsonPath, path);
   const offset = uniqueOffset(text, before + needle) + before.length;
   assert.deepEqual(
     { offset: pos.offset, length: pos.length, line: pos.line, column: pos.column },
@@ -115,14 +125,17 @@ function assertLocatedAt(s: McpServer, text: string, path: JsonPath, needle: str
  */
 function assertLocationsAndOrigins(read: SourceRead, text: string): void {
   const root: unknown = parseJsonc(text, [], { allowTrailingComma: true });
+  const locator = locatorFor(read);
   for (const s of read.servers) {
     assert.equal(s.file, read.source.file);
     assert.equal(s.sourceId, read.source.id);
     assert.equal(s.id, `${read.source.id}#${s.name}`);
     assert.doesNotThrow(() => McpServerSchema.parse(s), `server ${s.name} matches McpServerSchema`);
     const entry = toPointer(s.origins.entry);
-    assert.deepEqual(Object.keys(s.locations).sort(), pointersUnder(root, s.origins.entry), `${s.name}: one location per value of the entry`);
-    for (const [ptr, pos] of Object.entries(s.locations)) {
+    const locations = locator.positionsUnder(read.source.file, s.origins.entry);
+    assert.deepEqual(Object.keys(locations).sort(), pointersUnder(root, s.origins.entry), `${s.name}: one location per value of the entry`);
+    assert.deepEqual(s.position, locations[entry], `${s.name}: position is the entry's`);
+    for (const [ptr, pos] of Object.entries(locations)) {
       assert.ok(ptr === entry || ptr.startsWith(entry + '/'), `${ptr} is inside ${entry}`);
       assert.deepEqual({ line: pos.line, column: pos.column }, lineCol(text, pos.offset), `${ptr} start`);
       assert.deepEqual({ line: pos.endLine, column: pos.endColumn }, lineCol(text, pos.offset + pos.length), `${ptr} end`);
@@ -212,15 +225,14 @@ describe('legacy KiloCode .kilocode/mcp.json', () => {
   it('locates args[1], env values and alwaysAllow entries at their exact line and column', async () => {
     const { read, text } = await readPlace('kilocodeProject');
     const s = server(read, 'filesystem');
-    assertLocatedAt(s, text, ['mcpServers', 'filesystem', 'args', 1], '"@modelcontextprotocol/server-filesystem@2025.8.21"');
-    assertLocatedAt(s, text, ['mcpServers', 'filesystem', 'env', 'GITHUB_TOKEN'], '"${env:GITHUB_TOKEN}"');
-    assertLocatedAt(s, text, ['mcpServers', 'filesystem', 'alwaysAllow', 1], '"list_directory"');
-    assertLocatedAt(s, text, ['mcpServers', 'filesystem', 'timeout'], '120');
+    assertLocatedAt(read, text, ['mcpServers', 'filesystem', 'args', 1], '"@modelcontextprotocol/server-filesystem@2025.8.21"');
+    assertLocatedAt(read, text, ['mcpServers', 'filesystem', 'env', 'GITHUB_TOKEN'], '"${env:GITHUB_TOKEN}"');
+    assertLocatedAt(read, text, ['mcpServers', 'filesystem', 'alwaysAllow', 1], '"list_directory"');
+    assertLocatedAt(read, text, ['mcpServers', 'filesystem', 'timeout'], '120');
     // Spelled out once, so that a shared off-by-one in the helpers cannot hide: line 7, column 9.
-    assert.deepEqual(
-      { line: s.locations['/mcpServers/filesystem/args/1']?.line, column: s.locations['/mcpServers/filesystem/args/1']?.column },
-      { line: 7, column: 9 },
-    );
+    const args1 = locatorFor(read).locate(read.source.file, ['mcpServers', 'filesystem', 'args', 1]);
+    assert.deepEqual({ line: args1.line, column: args1.column }, { line: 7, column: 9 });
+    assert.deepEqual({ line: s.position.line, column: s.position.column }, { line: 3, column: 19 }, 'the entry starts at its "{"');
     assertLocationsAndOrigins(read, text);
   });
 
@@ -242,7 +254,7 @@ describe('legacy KiloCode .kilocode/mcp.json', () => {
         env: { MEMORY_FILE_PATH: '/home/dev/.mcp/memory.json' },
       }),
     );
-    assertLocatedAt(server(read, 'memory'), text, ['mcpServers', 'memory', 'cwd'], '"/home/dev"', '"cwd": ');
+    assertLocatedAt(read, text, ['mcpServers', 'memory', 'cwd'], '"/home/dev"', '"cwd": ');
     assertLocationsAndOrigins(read, text);
   });
 });
@@ -287,9 +299,9 @@ describe('Kilo kilo.jsonc (KiloCode 7.x)', () => {
     ]);
     assert.deepEqual(s.origins.env, { GITHUB_PERSONAL_ACCESS_TOKEN: [...base, 'environment', 'GITHUB_PERSONAL_ACCESS_TOKEN'] });
     // args[1] of the normalised server is command[2] in the file.
-    assertLocatedAt(s, text, [...base, 'command', 2], '"@modelcontextprotocol/server-github@2025.4.8"');
-    assertLocatedAt(s, text, [...base, 'environment', 'GITHUB_PERSONAL_ACCESS_TOKEN'], '"{env:GITHUB_TOKEN}"');
-    assertLocatedAt(s, text, [...base, 'timeout'], '15000');
+    assertLocatedAt(read, text, [...base, 'command', 2], '"@modelcontextprotocol/server-github@2025.4.8"');
+    assertLocatedAt(read, text, [...base, 'environment', 'GITHUB_PERSONAL_ACCESS_TOKEN'], '"{env:GITHUB_TOKEN}"');
+    assertLocatedAt(read, text, [...base, 'timeout'], '15000');
   });
 
   it('derives auto-approval from permission patterns, pointing at the permission keys', async () => {
@@ -355,9 +367,9 @@ describe('VS Code .vscode/mcp.json', () => {
     );
     const p = server(read, 'playwright');
     assert.deepEqual(p.origins.entry, ['servers', 'playwright']);
-    assertLocatedAt(p, text, ['servers', 'playwright', 'args', 1], '"--headless"');
-    assertLocatedAt(p, text, ['servers', 'playwright', 'env', 'RETRIES'], '3', '"RETRIES": ');
-    assertLocatedAt(server(read, 'github'), text, ['servers', 'github', 'headers', 'Authorization'], '"Bearer ${input:github-token}"');
+    assertLocatedAt(read, text, ['servers', 'playwright', 'args', 1], '"--headless"');
+    assertLocatedAt(read, text, ['servers', 'playwright', 'env', 'RETRIES'], '3', '"RETRIES": ');
+    assertLocatedAt(read, text, ['servers', 'github', 'headers', 'Authorization'], '"Bearer ${input:github-token}"');
     assertLocationsAndOrigins(read, text);
   });
 
@@ -395,7 +407,7 @@ describe('Roo Code .roo/mcp.json', () => {
       summary(server(read, 'search')),
       expected({ transport: 'streamable-http', url: 'https://search.example.net/mcp', headers: { 'X-Api-Key': '${env:SEARCH_KEY}' } }),
     );
-    assertLocatedAt(server(read, 'postgres'), text, ['mcpServers', 'postgres', 'args', 1], '"@modelcontextprotocol/server-postgres@0.6.2"');
+    assertLocatedAt(read, text, ['mcpServers', 'postgres', 'args', 1], '"@modelcontextprotocol/server-postgres@0.6.2"');
     assertLocationsAndOrigins(read, text);
   });
 });
@@ -425,9 +437,9 @@ describe('Cline cline_mcp_settings.json', () => {
     assert.deepEqual(summary(server(read, 'weather')), expected({ transport: 'sse', url: 'https://weather.example.org/sse', enabled: false }));
     // The name holds `/`: its pointer segment is escaped as `~1`.
     const escaped = '/mcpServers/github.com~1modelcontextprotocol~1servers~1tree~1main~1src~1brave-search';
-    assert.ok(brave.locations[`${escaped}/args/1`], 'locations are keyed by RFC 6901 pointers');
-    assertLocatedAt(brave, text, ['mcpServers', braveName, 'args', 1], '"@modelcontextprotocol/server-brave-search@0.6.2"');
-    assertLocatedAt(brave, text, ['mcpServers', braveName, 'autoApprove', 1], '"brave_local_search"');
+    assert.ok(locatorFor(read).positionsUnder(read.source.file, ['mcpServers', braveName])[`${escaped}/args/1`], 'locations are keyed by RFC 6901 pointers');
+    assertLocatedAt(read, text, ['mcpServers', braveName, 'args', 1], '"@modelcontextprotocol/server-brave-search@0.6.2"');
+    assertLocatedAt(read, text, ['mcpServers', braveName, 'autoApprove', 1], '"brave_local_search"');
     assertLocationsAndOrigins(read, text);
   });
 });
@@ -450,7 +462,7 @@ describe('Cursor .cursor/mcp.json', () => {
       summary(server(read, 'legacy-events')),
       expected({ transport: 'sse', url: 'https://events.example.com/sse', headers: { 'X-Team': 'platform' } }),
     );
-    assertLocatedAt(server(read, 'supabase'), text, ['mcpServers', 'supabase', 'args', 1], '"@supabase/mcp-server-supabase@0.5.5"');
+    assertLocatedAt(read, text, ['mcpServers', 'supabase', 'args', 1], '"@supabase/mcp-server-supabase@0.5.5"');
     assertLocationsAndOrigins(read, text);
   });
 });
@@ -466,7 +478,7 @@ describe('Claude Desktop claude_desktop_config.json', () => {
       expected({ command: 'uvx', args: ['mcp-server-git==2025.7.1', '--repository', '/Users/dev/src/app'], env: { GIT_PAGER: 'cat' } }),
     );
     assert.deepEqual(server(read, 'filesystem').args.length, 4);
-    assertLocatedAt(server(read, 'git'), text, ['mcpServers', 'git', 'args', 1], '"--repository"');
+    assertLocatedAt(read, text, ['mcpServers', 'git', 'args', 1], '"--repository"');
     assertLocationsAndOrigins(read, text);
   });
 

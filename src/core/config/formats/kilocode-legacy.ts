@@ -38,6 +38,7 @@ export const KiloLegacyRemoteSchema = z.looseObject({
 
 export function classifyLegacy(entry: Record<string, unknown>): { kind: 'stdio' | 'remote'; transport: Transport } {
   const type = entry['type'];
+  if (type === 'stdio') return { kind: 'stdio', transport: 'stdio' };
   if (type === 'sse') return { kind: 'remote', transport: 'sse' };
   if (type === 'streamable-http') return { kind: 'remote', transport: 'streamable-http' };
   if (entry['url'] !== undefined && entry['command'] === undefined) return { kind: 'remote', transport: 'streamable-http' };
