@@ -6,6 +6,7 @@ import type { ConfigError } from '../model/config-error';
 import type { ConfigModel } from '../model/config-model';
 import type { FileSystemPort } from '../ports/file-system';
 import { loadPolicy } from '../policy/load-policy';
+import { ALL_RULES } from '../rules/all-rules';
 import { assessModel } from './assess';
 import type { AssessmentResult } from './assessment-result';
 
@@ -48,7 +49,7 @@ export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise
   } else {
     candidates = await discoverCandidates(fs, { ...t, workspace });
   }
-  const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined);
+  const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined, ALL_RULES.map((r) => r.id));
   const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes === undefined ? {} : { maxFileBytes: t.maxFileBytes }) });
   const result = assessModel(model, { locator, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
   return { result, model, texts, locator, policyErrors: policy.errors };

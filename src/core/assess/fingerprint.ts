@@ -16,6 +16,7 @@ function fnv1a(s: string, basis: number): number {
  * is plenty to tell apart the findings of one repository and ~20x cheaper than SHA-256 here.
  */
 export function fingerprint(parts: { ruleId: string; file: string; path: JsonPath; server: string | null; key?: string | undefined }): string {
-  const s = `${parts.ruleId}\u0000${parts.file}\u0000${parts.path.join('\u0001')}\u0000${parts.server ?? ''}\u0000${parts.key ?? ''}`;
+  // JSON for the path keeps index 0 and key "0" apart; \u0002 keeps a null server apart from "".
+  const s = `${parts.ruleId}\u0000${parts.file}\u0000${JSON.stringify(parts.path)}\u0000${parts.server ?? '\u0002'}\u0000${parts.key ?? ''}`;
   return fnv1a(s, 0x811c9dc5).toString(16).padStart(8, '0') + fnv1a(s, 0x050c5d1f).toString(16).padStart(8, '0');
 }

@@ -72,6 +72,12 @@ export function buildServer(raw: unknown, common: CommonFields, extras: Extras =
     origins.url = url.path;
   }
   if (envFile) server.envFile = envFile.value;
+  const oauth = entry['oauth'];
+  const clientSecret = isRecord(oauth) ? stringField(oauth, 'clientSecret', [...base, 'oauth']) : undefined;
+  if (clientSecret) {
+    server.oauthClientSecret = clientSecret.value;
+    origins.oauthClientSecret = clientSecret.path;
+  }
   if (extras.timeoutMs !== undefined) server.timeoutMs = extras.timeoutMs;
   if (autoApprove.list) origins.autoApproveList = autoApprove.list;
   return server;

@@ -23,6 +23,7 @@ export const FieldOriginsSchema = z.object({
   args: z.array(JsonPathSchema),
   cwd: JsonPathSchema.optional(),
   url: JsonPathSchema.optional(),
+  oauthClientSecret: JsonPathSchema.optional(),
   env: z.record(z.string(), JsonPathSchema),
   headers: z.record(z.string(), JsonPathSchema),
   /** The list (or Kilo `permission` object) holding auto-approvals, and one path per approved tool. */
@@ -50,6 +51,8 @@ export const McpServerSchema = z.object({
   envFile: z.string().optional(),
   url: z.string().optional(),
   headers: z.record(z.string(), z.string()),
+  /** A remote server's OAuth client secret, when the config holds one (legacy/Roo `oauth`, Kilo `oauth`). */
+  oauthClientSecret: z.string().optional(),
   enabled: z.boolean(),
   /** Normalised to milliseconds (legacy KiloCode writes seconds, Kilo milliseconds). */
   timeoutMs: z.number().optional(),

@@ -10,7 +10,10 @@ const AllowDeny = z
   })
   .optional();
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'use a date as YYYY-MM-DD' });
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'use a date as YYYY-MM-DD' })
+  .refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), { error: 'not a real calendar date' });
 
 export const SuppressionSchema = z.strictObject({
   /** Rule id or `category:<category>`; `*` for every rule. */
@@ -46,4 +49,7 @@ export type Policy = z.infer<typeof PolicySchema>;
 
 export const EMPTY_POLICY: Policy = { version: 1 };
 
-export const SeverityOverrideKey = z.union([z.string().regex(/^[a-z0-9-]+$/), z.templateLiteral(['category:', CategorySchema])]);
+/** `category:<category>` keys must name a real category (rule ids are checked against the rules at load time). */
+export function isCategoryKey(key: string): boolean {
+  return key.startsWith('category:') && CategorySchema.safeParse(key.slice('category:'.length)).success;
+}

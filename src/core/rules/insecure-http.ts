@@ -1,12 +1,7 @@
 import { formatJsonPath } from '../model/location';
+import { isSecretLikeName } from '../secrets/detect-secrets';
 import { perServerRule } from './rule';
-import { parseUrl } from './secret-in-url';
-
-/** 127.0.0.0/8, ::1, localhost: plaintext there never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+import { isLoopbackHost, serverUrls } from './support/urls';
 
 export const insecureHttpRule = perServerRule(
   {
@@ -19,20 +14,23 @@ export const insecureHttpRule = perServerRule(
     help: 'Use https:// (the server must offer TLS). Plain HTTP is acceptable only to localhost / 127.0.0.1.',
   },
   function* (server) {
-    if (server.url === undefined || server.origins.url === undefined) return;
-    const url = parseUrl(server.url);
-    if (!url || url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return;
-    const hasAuth = Object.keys(server.headers).some((h) => /^(authorization|x-api-key|api-key|cookie)$/i.test(h));
-    yield {
-      server,
-      path: server.origins.url,
-      severity: hasAuth ? 'critical' : 'high',
-      message: `Server "${server.name}" is reached over plain HTTP at ${url.host}${hasAuth ? ', and its credentials header travels unencrypted' : ''} (${formatJsonPath(server.origins.url)}).`,
-      remediation: {
-        description: `Use https:// for ${url.host}`,
-        edits: [{ file: server.file, jsonPath: server.origins.url, value: server.url.replace(/^http:\/\//i, 'https://') }],
-        followUp: 'Check that the server answers on HTTPS before approving.',
-      },
-    };
+    for (const u of serverUrls(server)) {
+      if (u.url.protocol !== 'http:' || isLoopbackHost(u.url.hostname)) continue;
+      // Credentials travel with the requests: in headers (the server's own, or `--header` args of a bridge).
+      const hasAuth = Object.keys(server.headers).some((h) => isSecretLikeName(h)) || server.args.some((a) => /^\s*[A-Za-z0-9-]+\s*:/.test(a) && isSecretLikeName(a.split(':')[0] ?? ''));
+      const via = u.field === 'args' ? ' (through a local bridge)' : '';
+      yield {
+        server,
+        path: u.path,
+        key: u.raw,
+        severity: hasAuth ? 'critical' : 'high',
+        message: `Server "${server.name}" is reached over plain HTTP at ${u.url.host}${via}${hasAuth ? ', and its credentials travel unencrypted' : ''} (${formatJsonPath(u.path)}).`,
+        remediation: {
+          description: `Use https:// for ${u.url.host}`,
+          edits: [{ file: server.file, jsonPath: u.path, value: u.raw.replace(/^http:\/\//i, 'https://') }],
+          followUp: 'Check that the server answers on HTTPS before approving.',
+        },
+      };
+    }
   },
 );

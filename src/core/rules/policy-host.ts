@@ -1,6 +1,6 @@
 import { allowedBy } from '../policy/glob';
 import { perServerRule } from './rule';
-import { parseUrl } from './secret-in-url';
+import { serverUrls } from './support/urls';
 
 export const policyHostRule = perServerRule(
   {
@@ -12,10 +12,11 @@ export const policyHostRule = perServerRule(
     help: 'Use an approved host, or ask the policy owner to allow this one (hosts.allow in the policy file).',
   },
   function* (server, ctx) {
-    if (ctx.policy.hosts === undefined || server.url === undefined || server.origins.url === undefined) return;
-    const url = parseUrl(server.url);
-    if (!url) return;
-    const verdict = allowedBy(ctx.policy.hosts, url.hostname);
-    if (!verdict.ok) yield { server, path: server.origins.url, message: `Server "${server.name}" connects to ${url.hostname}, which the policy does not allow: ${verdict.why}.` };
+    if (ctx.policy.hosts === undefined) return;
+    // Both a remote server's URL and a URL handed to a stdio bridge (`npx mcp-remote https://…`).
+    for (const u of serverUrls(server)) {
+      const verdict = allowedBy(ctx.policy.hosts, u.url.hostname);
+      if (!verdict.ok) yield { server, path: u.path, key: u.url.hostname, message: `Server "${server.name}" connects to ${u.url.hostname}, which the policy does not allow: ${verdict.why}.` };
+    }
   },
 );

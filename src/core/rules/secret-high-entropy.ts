@@ -6,6 +6,7 @@ import { moveToEnvRemediation } from './secret-token';
 import { scannableStrings } from './support/scannable';
 
 const AUTH_SCHEME = /^(Bearer|Basic|Token|Bot)\s+/i;
+const PASSWORD_NAME = /pass(word|wd|phrase)?|pwd/i;
 
 export const secretHighEntropyRule = perServerRule(
   {
@@ -19,15 +20,15 @@ export const secretHighEntropyRule = perServerRule(
   },
   function* (server) {
     for (const s of scannableStrings(server)) {
-      if (s.field !== 'env' && s.field !== 'headers' && s.field !== 'args') continue;
+      if (s.field === 'url' || s.field === 'command' || s.field === 'cwd') continue;
       if (s.name === undefined || !isSecretLikeName(s.name)) continue;
       if (isPureReference(s.value) || findKnownSecrets(s.value).length > 0) continue; // reported by secret-token
-      // `--token=abc`: the secret is after the `=`; `Bearer abc`: after the scheme.
-      const eq = s.field === 'args' && s.value.startsWith(s.name + '=') ? s.name.length + 1 : 0;
-      const scheme = AUTH_SCHEME.exec(s.value.slice(eq))?.[0].length ?? 0;
-      const start = eq + scheme;
+      // `--token=abc`, `Authorization: abc`: the secret is after `valueStart`; `Bearer abc`: after the scheme too.
+      const scheme = AUTH_SCHEME.exec(s.value.slice(s.valueStart))?.[0].length ?? 0;
+      const start = s.valueStart + scheme;
       const secret = s.value.slice(start);
-      if (!isHighEntropySecretValue(secret)) continue;
+      // People choose passwords shorter than generated tokens.
+      if (!isHighEntropySecretValue(secret, PASSWORD_NAME.test(s.name) ? { minLength: 8 } : {})) continue;
       const remediation = moveToEnvRemediation(server, s, start, s.value.length);
       yield {
         server,

@@ -1,18 +1,12 @@
 import { findReferences, isPureReference } from '../config/references';
 import { formatJsonPath } from '../model/location';
-import { isSecretLikeName, maskSecret } from '../secrets/detect-secrets';
+import { findKnownSecrets, isHighEntropySecretValue, isSecretLikeName, maskSecret } from '../secrets/detect-secrets';
 import { perServerRule } from './rule';
 import { scannableStrings } from './support/scannable';
+import { parseUrl } from './support/urls';
 
-/** Parses a URL without throwing; references (`${env:X}`) are fine inside it. */
-export function parseUrl(value: string): URL | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
+/** A value that is a credential rather than a switch or placeholder (`?auth=enabled`, `?token=your-token-here`). */
+const credential = (v: string) => findKnownSecrets(v).length > 0 || isHighEntropySecretValue(v, { minLength: 8 });
 
 const refOnly = (s: string) => s === '' || isPureReference(decodeURIComponent(s)) || findReferences(decodeURIComponent(s)).length > 0;
 
@@ -31,6 +25,11 @@ export const secretInUrlRule = perServerRule(
       if (s.field !== 'url' && s.field !== 'args') continue;
       const url = parseUrl(s.value);
       if (!url) continue;
+      const user = decodeURIComponent(url.username);
+      if (url.password === '' && user !== '' && !refOnly(url.username) && credential(user)) {
+        // `https://<token>@host`: the git / x-access-token style puts the credential in the user name.
+        yield { server, path: s.path, key: 'username', message: `Credential as the user name of the URL ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(user)}).` };
+      }
       if (url.password !== '' && !refOnly(url.password)) {
         yield {
           server,
@@ -40,7 +39,7 @@ export const secretInUrlRule = perServerRule(
         };
       }
       for (const [name, value] of url.searchParams) {
-        if (!isSecretLikeName(name) || value.length < 6 || refOnly(value)) continue;
+        if (!isSecretLikeName(name) || refOnly(value) || !credential(value)) continue;
         yield {
           server,
           path: s.path,

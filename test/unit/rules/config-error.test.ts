@@ -69,12 +69,12 @@ describe('config-error: schema violations', () => {
     const timeout = fs.find((f) => f.jsonPath.join('/') === 'mcpServers/a/timeout');
     const type = fs.find((f) => f.jsonPath.join('/') === 'mcpServers/b/type');
     assert.ok(timeout && type);
-    assertFinding(timeout, { ruleId: RULE, category: CATEGORY, severity: 'medium', server: null, file: LEGACY });
+    assertFinding(timeout, { ruleId: RULE, category: CATEGORY, severity: 'medium', server: 'a', file: LEGACY });
     assertAt(timeout, text, '0 }');
     assert.match(timeout.message, /timeout is in seconds, at least 1/);
     assertListedAsError(r, timeout, 'schema');
     // A missing field is located at the entry that lacks it.
-    assertFinding(type, { ruleId: RULE, category: CATEGORY, severity: 'medium', server: null, file: LEGACY });
+    assertFinding(type, { ruleId: RULE, category: CATEGORY, severity: 'medium', server: 'b', file: LEGACY });
     assert.equal(type.line, positionOf(text, '"b"').line);
     assert.equal(type.column, offsetOf(text, '{ "url"') - offsetOf(text, '    "b"') + 1);
     assertListedAsError(r, type, 'schema');
@@ -84,7 +84,7 @@ describe('config-error: schema violations', () => {
     const text = '{\n  // kilo\n  "mcp": {\n    "k": { "type": "bogus", "command": ["node"] }\n  }\n}\n';
     const r = await assessFiles({ [KILO]: text });
     const f = onlyFinding(r, RULE);
-    assertFinding(f, { ruleId: RULE, category: CATEGORY, severity: 'medium', server: null, file: KILO });
+    assertFinding(f, { ruleId: RULE, category: CATEGORY, severity: 'medium', server: 'k', file: KILO });
     assertAt(f, text, '"bogus"');
     assert.match(f.message, /"type" must be "local"/);
     assertListedAsError(r, f, 'schema');

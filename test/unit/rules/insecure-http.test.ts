@@ -33,7 +33,7 @@ describe('insecure-http: positives', () => {
       const f = onlyFinding(r, RULE, server);
       assertFinding(f, { ruleId: RULE, category: 'insecure-transport', severity: 'critical', server });
       assertAtString(f, text, url);
-      assert.match(f.message, /credentials header travels unencrypted/);
+      assert.match(f.message, /credentials travel unencrypted/);
     }
   });
 
