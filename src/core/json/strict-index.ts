@@ -109,13 +109,10 @@ export function indexStrictJson(text: string): { root: SpanNode; duplicateKeys: 
     while (!expectValue) {
       const top = stack[stack.length - 1];
       if (top === undefined) {
-        while (i < n) {
+        // Only whitespace may follow the root value.
+        for (; i < n; i++) {
           const d = text.charCodeAt(i);
-          if (d === 10) {
-            line++;
-            lineStart = ++i;
-          } else if (d === 32 || d === 13 || d === 9) i++;
-          else throw new Error(`trailing content at ${i}`);
+          if (d !== 10 && d !== 32 && d !== 13 && d !== 9) throw new Error(`trailing content at ${i}`);
         }
         return { root: root as SpanNode, duplicateKeys };
       }

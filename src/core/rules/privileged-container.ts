@@ -1,48 +1,81 @@
 import type { Severity } from '../model/severity';
-import { argsContainer, argv, programName, unwrap, type Word } from './support/command-line';
+import { argsContainer, programName, programWords, type Word } from './support/command-line';
+import { parseDockerRun, type DockerFlag } from './support/docker-run';
 import { perServerRule, type RuleHit } from './rule';
 import type { McpServer } from '../model/server';
 
-const HOST_ROOTS = /^(\/|~|~\/|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\{env:HOME\}|\$\{userHome\}|\/home|\/root|\/Users|\/etc|[A-Za-z]:\\?|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/var\/run|\/run|\\\\\.\\pipe\\docker_engine)\/?$/;
+const HOST_ROOTS = /^(\/|~|~\/|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home(?:\/[^/]+)?|\/root|\/Users(?:\/[^/]+)?|\/etc|[A-Za-z]:\\?|[A-Za-z]:\\Users(?:\\[^\\]+)?|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/var\/run|\/run|\\\\\.\\pipe\\docker_engine)[\\/]?$/;
+/** A home folder however it is written: `~`, `$HOME`, `${env:HOME}`, `/home/u`, `/root`, `C:\Users\u`, `%USERPROFILE%`. */
+const HOME = String.raw`(?:~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\$env:USERPROFILE|\/home\/[^/]+|\/root|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)`;
+/** Folders and files of a home that hold keys and tokens: SSH, cloud CLIs, Kubernetes, registries, GPG, git and package registries. */
+const CREDENTIAL_STORE = String.raw`(?:\.ssh|\.aws|\.azure|\.config[\\/]gcloud|\.config[\\/]gh|\.kube|\.docker|\.gnupg|\.netrc|\.git-credentials|\.npmrc|\.pypirc)`;
+const CREDENTIAL_MOUNT = new RegExp(String.raw`^${HOME}[\\/]${CREDENTIAL_STORE}(?:[\\/].*)?$`, 'i');
+const DOCKER_SOCKET = /docker\.sock|docker_engine/;
+const DANGEROUS_CAPABILITY = /^(?:CAP_)?(ALL|SYS_ADMIN|SYS_PTRACE|SYS_MODULE|SYS_RAWIO|NET_ADMIN|DAC_READ_SEARCH|BPF)$/i;
+const UNCONFINED = /^(seccomp|apparmor|systempaths)[=:]unconfined$|^label[=:]disable$/i;
+const MOUNT_SOURCE = /(?:^|,)(?:source|src)=([^,]+)/;
+const DRIVE = /^[A-Za-z]:[\\/]/;
+/** PowerShell's `$env:USERPROFILE`: its colon is part of the name. */
+const ENV_PREFIX = /^\$env:/i;
+const FALSE = /^(false|0)$/i;
 
 /** `-v SRC:DST[:opts]` / `--mount type=bind,source=SRC,…` -> SRC. */
 function mountSource(flag: string, value: string): string | undefined {
-  if (flag === '--mount') return /(?:^|,)(?:source|src)=([^,]+)/.exec(value)?.[1];
-  // Windows drive letters (C:\x:/y) keep their first colon.
-  const m = /^([A-Za-z]:[\\/][^:]*|[^:]+):/.exec(value);
-  return m?.[1];
+  if (flag === '--mount') return MOUNT_SOURCE.exec(value)?.[1];
+  // The first colon ends SRC, except a drive letter's (`C:\x:/y`), `$env:`'s and those inside `${env:HOME}` or `{env:HOME}`.
+  let depth = 0;
+  for (let i = DRIVE.test(value) ? 3 : ENV_PREFIX.test(value) ? 5 : 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x7b /* { */) depth++;
+    else if (c === 0x7d /* } */ && depth > 0) depth--;
+    else if (c === 0x3a /* : */ && depth === 0) return i === 0 ? undefined : value.slice(0, i);
+  }
+  return undefined;
 }
 
-function* containerFindings(server: McpServer, words: Word[]): Generator<RuleHit> {
-  const hits: { word: Word; severity: Severity; message: string; removeCount: number }[] = [];
-  for (let k = 2; k < words.length; k++) {
-    const w = words[k] as Word;
-    const v = w.value;
-    if (!v.startsWith('-')) break; // the image: flags end here
-    const [flag, inline] = v.includes('=') ? [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)] : [v, undefined];
-    const value = inline ?? words[k + 1]?.value ?? '';
-    const takesValue = inline === undefined && ['-v', '--volume', '--mount', '--network', '--net', '--pid', '--ipc', '--uts', '--userns', '--cap-add', '--security-opt', '--device'].includes(flag);
-    let hit: { severity: Severity; message: string } | undefined;
-    if (flag === '--privileged' && inline !== 'false') hit = { severity: 'critical', message: 'runs a privileged container (--privileged): it has full control of the host' };
-    else if ((flag === '--network' || flag === '--net') && value === 'host') hit = { severity: 'high', message: 'shares the host network (--network host): it reaches every local service' };
-    else if ((flag === '--pid' || flag === '--ipc' || flag === '--uts' || flag === '--userns') && value === 'host') hit = { severity: 'high', message: `shares the host ${flag.slice(2)} namespace (${flag} host)` };
-    else if (flag === '--cap-add' && /^(ALL|SYS_ADMIN|SYS_PTRACE|SYS_MODULE|NET_ADMIN|DAC_READ_SEARCH)$/i.test(value)) hit = { severity: 'high', message: `adds the ${value.toUpperCase()} capability` };
-    else if (flag === '--security-opt' && /^(seccomp|apparmor)[=:]unconfined$|^label[=:]disable$/i.test(value)) hit = { severity: 'high', message: `disables confinement (--security-opt ${value})` };
-    else if (flag === '--device' && value !== '') hit = { severity: 'medium', message: `passes a host device into the container (${value})` };
-    else if (flag === '-v' || flag === '--volume' || flag === '--mount') {
-      const src = mountSource(flag, value);
-      if (src !== undefined && /docker\.sock|docker_engine/.test(src)) hit = { severity: 'critical', message: `mounts the Docker socket (${src}): the container controls the host's Docker` };
-      else if (src !== undefined && HOST_ROOTS.test(src)) hit = { severity: 'high', message: `mounts the host folder ${src} into the container` };
+/** What one option of `docker run` gives the container of the host, if anything worth a finding. */
+function judgeFlag(flag: DockerFlag): { severity: Severity; message: string } | undefined {
+  const { name, value = '' } = flag;
+  switch (name) {
+    case '--privileged':
+      return flag.value !== undefined && FALSE.test(flag.value) ? undefined : { severity: 'critical', message: 'runs a privileged container (--privileged): it has full control of the host' };
+    case '--network':
+    case '--net':
+      return value === 'host' ? { severity: 'high', message: 'shares the host network (--network host): it reaches every local service' } : undefined;
+    case '--pid':
+    case '--ipc':
+    case '--uts':
+    case '--userns':
+      return value === 'host' ? { severity: 'high', message: `shares the host ${name.slice(2)} namespace (${name} host)` } : undefined;
+    case '--cap-add':
+      return DANGEROUS_CAPABILITY.test(value) ? { severity: 'high', message: `adds the ${value.toUpperCase()} capability` } : undefined;
+    case '--security-opt':
+      return UNCONFINED.test(value) ? { severity: 'high', message: `disables confinement (--security-opt ${value})` } : undefined;
+    case '--device':
+      return value !== '' ? { severity: 'medium', message: `passes a host device into the container (${value})` } : undefined;
+    case '-v':
+    case '--volume':
+    case '--mount': {
+      const src = mountSource(name, value);
+      if (src === undefined) return undefined;
+      if (DOCKER_SOCKET.test(src)) return { severity: 'critical', message: `mounts the Docker socket (${src}): the container controls the host's Docker` };
+      if (HOST_ROOTS.test(src)) return { severity: 'high', message: `mounts the host folder ${src} into the container` };
+      if (CREDENTIAL_MOUNT.test(src)) return { severity: 'high', message: `mounts the credential store ${src} into the container: it can read the keys and tokens kept there` };
+      return undefined;
     }
-    if (hit) {
-      hits.push({ word: w, ...hit, removeCount: takesValue ? 2 : 1 });
-    }
-    if (takesValue) k++;
+    default:
+      return undefined;
   }
-  for (const h of hits) {
-    if (h.word.path === undefined) continue;
-    const remediation = removeArgs(server, h.word, h.removeCount);
-    yield { server, path: h.word.path, key: h.word.value, severity: h.severity, message: `Server "${server.name}" ${h.message}.`, ...(remediation ? { remediation } : {}) };
+}
+
+function* containerFindings(server: McpServer, words: readonly Word[], start: number): Generator<RuleHit> {
+  for (const flag of parseDockerRun(words, start).flags) {
+    const hit = judgeFlag(flag);
+    const word = words[flag.index] as Word;
+    if (hit === undefined || word.path === undefined) continue;
+    // A flag grouped with others (`-itv /:/host`) cannot be dropped alone: no automatic edit then.
+    const remediation = flag.combined ? undefined : removeArgs(server, word, flag.span);
+    yield { server, path: word.path, key: word.value, severity: hit.severity, message: `Server "${server.name}" ${hit.message}.`, ...(remediation ? { remediation } : {}) };
   }
 }
 
@@ -70,11 +103,11 @@ export const privilegedContainerRule = perServerRule(
     help: 'Drop --privileged, --network host and broad capabilities; mount only the folder the server needs, read-only where possible (`-v "$PWD/data:/data:ro"`).',
   },
   function* (server) {
-    const words = unwrap(argv(server));
+    const words = programWords(server);
     const prog = words[0] ? programName(words[0].value) : '';
     if (!['docker', 'podman', 'nerdctl'].includes(prog)) return;
     const sub = words[1]?.value;
-    if (sub === 'run') yield* containerFindings(server, words);
-    else if (sub === 'container' && words[2]?.value === 'run') yield* containerFindings(server, [words[0] as Word, ...words.slice(2)]);
+    if (sub === 'run') yield* containerFindings(server, words, 2);
+    else if (sub === 'container' && words[2]?.value === 'run') yield* containerFindings(server, words, 3);
   },
 );

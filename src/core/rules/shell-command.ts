@@ -1,12 +1,37 @@
-import { redactSecrets } from '../secrets/detect-secrets';
+import type { McpServer } from '../model/server';
+import type { Severity } from '../model/severity';
 import { perServerRule } from './rule';
-import { argv, programName, unwrap, type Word } from './support/command-line';
+import { cmdScriptStart, programName, programWords, type Word } from './support/command-line';
+import { maskScriptSecrets } from './support/script-secrets';
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'ash', 'cmd', 'powershell', 'pwsh']);
-const SCRIPT_FLAGS = new Set(['-c', '/c', '/k', '-command', '-encodedcommand', '-e', '-ec', '-lc', '-ic']);
+const POSIX_SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
+const POWERSHELLS = new Set(['powershell', 'pwsh']);
 /** `curl … | sh`, `wget -O- … | bash`, `iwr … | iex`: remote code straight into an interpreter. */
 const PIPE_TO_SHELL = /\b(curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|]*\|\s*(sudo\s+)?(sh|bash|zsh|dash|python3?|node|perl|ruby|iex|invoke-expression|pwsh|powershell)\b/i;
 const EVAL_DOWNLOAD = /\b(eval|source|\.)\s+["'`]?\$\((curl|wget)\b|\biex\s*\(\s*(new-object\s+net\.webclient|iwr|irm)/i;
+
+/** Grouped POSIX shell switches (`-c`, `-xc`, `-lc`, `-euc`, `+x`): a `c` among them makes the first operand the script. */
+const POSIX_SWITCHES = /^[-+][A-Za-z]+$/;
+/**
+ * Long shell options whose value is the next word (`--rcfile f`, fish `--init-command cmd`); `-o`
+ * and `-O` are handled with the switches. Fish's `-C cmd` is left out: to bash `-C` is a switch.
+ */
+const POSIX_VALUE_OPTIONS = new Set(['--rcfile', '--init-file', '--init-command', '--debug-output', '--profile']);
+/** `-Command`, and on Windows `/Command`; `/home/u/x.ps1` is a path. */
+const WINDOWS_SWITCH = /^-|^\/[A-Za-z]+$/;
+/** PowerShell parameters that take a value, by full name (any unambiguous prefix of 3+ letters is accepted too). */
+const PWSH_VALUE_PARAMS = ['executionpolicy', 'windowstyle', 'outputformat', 'inputformat', 'workingdirectory', 'configurationname', 'configurationfile', 'version', 'psconsolefile', 'settingsfile', 'custompipename', 'encodedarguments'];
+/** Their documented short aliases. */
+const PWSH_VALUE_ALIASES = new Set(['ep', 'ex', 'w', 'o', 'of', 'if', 'wd', 'config', 'v', 'settings', 'ea']);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const WHITESPACE_RUN = /\s+/g;
+
+/** How a shell is started, as far as the config shows. */
+type ShellRun =
+  | { kind: 'script'; at: Word; text: string }
+  | { kind: 'encoded'; at: Word; text: string | undefined }
+  | { kind: 'file'; at: Word; text: string }
+  | { kind: 'interactive' };
 
 export const shellCommandRule = perServerRule(
   {
@@ -19,11 +44,13 @@ export const shellCommandRule = perServerRule(
     help: 'Run the server program directly with `command` and `args`, pinned to a version. Never pipe a download into a shell.',
   },
   function* (server) {
-    const words = unwrap(argv(server));
+    // `unwrap` keeps `cmd` when its line is a script (operators such as `&&`), and strips it otherwise.
+    const words = programWords(server);
     const first = words[0];
     if (first === undefined) return;
     const prog = programName(first.value);
-    if (!SHELLS.has(prog)) {
+    const run = POSIX_SHELLS.has(prog) ? posixRun(words) : POWERSHELLS.has(prog) ? powershellRun(words, prog) : prog === 'cmd' ? cmdRun(words) : undefined;
+    if (run === undefined) {
       // No shell wrapper, but a single argument may still carry a pipeline for a launcher that evaluates it.
       for (const w of words) {
         if (w.path && PIPE_TO_SHELL.test(w.value)) {
@@ -32,23 +59,132 @@ export const shellCommandRule = perServerRule(
       }
       return;
     }
-    const flagIndex = words.findIndex((w, i) => i > 0 && SCRIPT_FLAGS.has(w.value.toLowerCase()));
-    const script: Word | undefined = flagIndex === -1 ? undefined : words[flagIndex + 1];
-    const at = script ?? first;
-    if (at.path === undefined) return;
-    const text = script?.value ?? '';
-    if (PIPE_TO_SHELL.test(text) || EVAL_DOWNLOAD.test(text)) {
-      yield { server, path: at.path, severity: 'critical', message: `Server "${server.name}" downloads code and runs it through ${prog}: ${excerpt(text)}.` };
-    } else if (script !== undefined) {
-      yield { server, path: at.path, message: `Server "${server.name}" runs a ${prog} script instead of a program: ${excerpt(text)}.` };
-    } else {
-      yield { server, path: at.path, severity: 'low', message: `Server "${server.name}" starts an interactive ${prog}; what it runs is not visible in the config.` };
-    }
+    const hit = judge(server, prog, run);
+    const path = run.kind === 'interactive' ? first.path : run.at.path;
+    if (path !== undefined) yield { server, path, ...hit };
   },
 );
 
-/** A quotable excerpt of a script: one line, bounded, secrets masked. */
+function judge(server: McpServer, prog: string, run: ShellRun): { severity: Severity; message: string } {
+  const who = `Server "${server.name}"`;
+  switch (run.kind) {
+    case 'script':
+      if (downloadsAndRuns(run.text)) return { severity: 'critical', message: `${who} downloads code and runs it through ${prog}: ${excerpt(run.text)}.` };
+      return { severity: 'medium', message: `${who} runs a ${prog} script instead of a program: ${excerpt(run.text)}.` };
+    case 'encoded':
+      if (run.text !== undefined && downloadsAndRuns(run.text)) {
+        return { severity: 'critical', message: `${who} downloads code and runs it through ${prog}, hidden in a base64 -EncodedCommand that decodes to ${excerpt(run.text)}.` };
+      }
+      return {
+        severity: 'high',
+        message: `${who} runs a ${prog} script hidden in base64 (-EncodedCommand): reviews of the config cannot see what it does${run.text === undefined ? '' : `; it decodes to ${excerpt(run.text)}`}.`,
+      };
+    case 'file':
+      return { severity: 'low', message: `${who} runs the script file ${excerpt(run.text)} through ${prog}: what it runs is not visible in the config.` };
+    case 'interactive':
+      return { severity: 'low', message: `${who} starts an interactive ${prog}; what it runs is not visible in the config.` };
+  }
+}
+
+function downloadsAndRuns(text: string): boolean {
+  return PIPE_TO_SHELL.test(text) || EVAL_DOWNLOAD.test(text);
+}
+
+/**
+ * The script text starting at `words[k]`. Words split out of one written string (a `command` with
+ * spaces) share its path and are rejoined; separate args after a POSIX script are its `$0 $1…`,
+ * not part of it, unless `all` (cmd and PowerShell join the rest of the line into the command).
+ */
+function scriptAt(words: readonly Word[], k: number, all: boolean): string {
+  const at = words[k] as Word;
+  let text = at.value;
+  for (let j = k + 1; j < words.length; j++) {
+    const w = words[j] as Word;
+    if (!all && w.path !== at.path) break;
+    text += ' ' + w.value;
+  }
+  return text;
+}
+
+/** `bash -c "…"`, `sh -xc "…"`, `bash -e -c "…"`, `fish --command "…"`, `bash ./start.sh`, `bash`. */
+function posixRun(words: readonly Word[]): ShellRun {
+  let scriptFlag = false;
+  let k = 1;
+  for (; k < words.length; k++) {
+    const v = (words[k] as Word).value;
+    if (v === '--' || v === '-') {
+      k++;
+      break;
+    }
+    if (v.startsWith('--command=')) {
+      const at = words[k] as Word;
+      return { kind: 'script', at, text: v.slice('--command='.length) };
+    }
+    if (v === '--command') scriptFlag = true;
+    else if (POSIX_VALUE_OPTIONS.has(v)) k++;
+    else if (POSIX_SWITCHES.test(v)) {
+      // `-o name` / `-O name` (set / shopt options) take the next word, even grouped (`-eo pipefail`).
+      if (v.startsWith('-') && v.includes('c')) scriptFlag = true;
+      if (v.includes('o') || v.includes('O')) k++;
+    } else if (!v.startsWith('-')) break;
+  }
+  if (k >= words.length) return { kind: 'interactive' };
+  if (scriptFlag) return { kind: 'script', at: words[k] as Word, text: scriptAt(words, k, false) };
+  return { kind: 'file', at: words[k] as Word, text: (words[k] as Word).value };
+}
+
+/** `cmd /c …` that `unwrap` kept because its line is a script, or a bare `cmd`. */
+function cmdRun(words: readonly Word[]): ShellRun {
+  const k = cmdScriptStart(words);
+  return k === -1 ? { kind: 'interactive' } : { kind: 'script', at: words[k] as Word, text: scriptAt(words, k, true) };
+}
+
+/**
+ * `pwsh -Command …` / `-c`, `-EncodedCommand` (`-e`, `-ec`, `-enc`…), `-File` / `-f`, or a bare
+ * operand, which Windows PowerShell runs as a command and pwsh as a script file.
+ */
+function powershellRun(words: readonly Word[], prog: string): ShellRun {
+  for (let k = 1; k < words.length; k++) {
+    const v = (words[k] as Word).value;
+    if (!WINDOWS_SWITCH.test(v)) {
+      return prog === 'pwsh' ? { kind: 'file', at: words[k] as Word, text: v } : { kind: 'script', at: words[k] as Word, text: scriptAt(words, k, true) };
+    }
+    const name = v.slice(1).toLowerCase();
+    const next = words[k + 1];
+    if (name === 'c' || (name.length >= 3 && 'command'.startsWith(name))) {
+      return next === undefined ? { kind: 'interactive' } : { kind: 'script', at: next, text: scriptAt(words, k + 1, true) };
+    }
+    if (name === 'ec' || (name.startsWith('e') && 'encodedcommand'.startsWith(name))) {
+      return next === undefined ? { kind: 'interactive' } : { kind: 'encoded', at: next, text: decodeCommand(next.value) };
+    }
+    if (name === 'f' || (name.length >= 2 && 'file'.startsWith(name))) {
+      return next === undefined ? { kind: 'interactive' } : { kind: 'file', at: next, text: next.value };
+    }
+    if (PWSH_VALUE_ALIASES.has(name) || (name.length >= 3 && PWSH_VALUE_PARAMS.some((p) => p.startsWith(name)))) k++;
+  }
+  return { kind: 'interactive' };
+}
+
+/** The text of a PowerShell `-EncodedCommand` (base64 of UTF-16LE), or undefined when it is not one. */
+function decodeCommand(value: string): string | undefined {
+  // A bounded prefix is enough to judge and quote it, whatever its size.
+  const b64 = value.trim().slice(0, 8192);
+  if (!BASE64.test(b64)) return undefined;
+  const text = Buffer.from(b64, 'base64').toString('utf16le');
+  return text.trim() === '' || !isPrintable(text) ? undefined : text;
+}
+
+/** False when `text` holds control characters or replacement marks: base64 that is not UTF-16 text decodes to those. */
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffd) return false;
+  }
+  return true;
+}
+
+/** A quotable excerpt of a script: one line, bounded, secrets masked (before cutting, so no secret is cut in half). */
 function excerpt(s: string): string {
-  const one = redactSecrets(s).replace(/\s+/g, ' ').trim();
+  const one = maskScriptSecrets(s).replace(WHITESPACE_RUN, ' ').trim();
   return JSON.stringify(one.length > 120 ? one.slice(0, 117) + '…' : one);
 }

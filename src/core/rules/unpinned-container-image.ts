@@ -14,7 +14,7 @@ export const unpinnedContainerImageRule = perServerRule(
   function* (server) {
     for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'container' || p.pinned || p.word.path === undefined) continue;
-      const moving = p.version === undefined || p.version === 'latest';
+      const moving = p.moving;
       yield {
         server,
         path: p.word.path,

@@ -1,5 +1,5 @@
 import { perServerRule } from './rule';
-import { serverPackages } from './support/packages';
+import { isNpmTag, serverPackages, type PackageRef } from './support/packages';
 
 export const unpinnedNpmPackageRule = perServerRule(
   {
@@ -14,14 +14,24 @@ export const unpinnedNpmPackageRule = perServerRule(
   function* (server) {
     for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'npm' || p.pinned || p.word.path === undefined) continue;
-      const why = p.version === undefined ? 'no version' : p.version === 'latest' ? '@latest' : `the range or tag "${p.version}"`;
       yield {
         server,
         path: p.word.path,
         key: p.spec,
-        severity: p.version === 'latest' || p.version === undefined ? 'medium' : 'low',
-        message: `Server "${server.name}" runs ${p.name} through ${p.launcher} with ${why}: every start may fetch a different release.`,
+        // A dist-tag is repointed by whoever publishes, as `latest` is; a range at least bounds the releases.
+        severity: p.moving ? 'medium' : 'low',
+        message: `Server "${server.name}" runs ${p.name} through ${p.launcher} with ${why(p)}: every start may fetch a different release.`,
       };
     }
   },
 );
+
+function why(p: PackageRef): string {
+  const v = p.version;
+  if (v === undefined) return 'no version';
+  if (v === 'latest') return '@latest';
+  if (v.trim() === '' || v === '*' || v === 'x' || v === 'X') return `the range "${v}", which is any release`;
+  if (!p.moving) return `the range "${v}"`;
+  // Only a tag-shaped version is quoted: a URL or alias after `@` could carry credentials.
+  return isNpmTag(v) ? `the dist-tag "@${v}", which the publisher can move to any release` : 'a URL or git reference instead of a version';
+}

@@ -1,5 +1,5 @@
 import { perServerRule } from './rule';
-import { serverPackages } from './support/packages';
+import { serverPackages, type PackageRef } from './support/packages';
 
 export const unpinnedPythonPackageRule = perServerRule(
   {
@@ -14,13 +14,18 @@ export const unpinnedPythonPackageRule = perServerRule(
   function* (server) {
     for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'python' || p.pinned || p.word.path === undefined) continue;
-      const why = p.version === undefined ? 'no version' : `"${p.spec}", which is not one exact version`;
-      yield {
-        server,
-        path: p.word.path,
-        key: p.spec,
-        message: `Server "${server.name}" runs ${p.name} through ${p.launcher} with ${why}: every start may fetch a different release.`,
-      };
+      yield { server, path: p.word.path, key: p.spec, message: `Server "${server.name}" runs ${p.name} through ${p.launcher} ${why(p)}.` };
     }
   },
 );
+
+function why(p: PackageRef): string {
+  if (p.vcs !== undefined) {
+    const from = p.vcs.url === p.name ? '' : `from ${p.vcs.url} `;
+    return p.vcs.ref === undefined
+      ? `${from}with no commit: every start installs whatever the default branch holds`
+      : `${from}at "${p.vcs.ref}", a branch or tag that can be moved: only a full commit hash (@<40 hex>) names one version`;
+  }
+  const version = p.version === undefined ? 'no version' : `"${p.spec}", which is not one exact version`;
+  return `with ${version}: every start may fetch a different release`;
+}

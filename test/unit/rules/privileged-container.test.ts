@@ -83,8 +83,8 @@ describe('privileged-container: negatives', () => {
   });
 });
 
-describe('privileged-container: doubtful behaviour', () => {
-  it('keeps scanning flags after `-e NAME` (the usual way to pass a token)', { todo: 'bug: privileged-container.ts containerFindings stops at the first word not starting with "-", and `-e`/`--env`/`--name`/`-p`… are not in its takesValue list, so `docker run -i --rm -e GITHUB_TOKEN --privileged img` (or `-e X=1 -v /:/host`) reports nothing' }, async () => {
+describe('privileged-container: options with values', () => {
+  it('keeps scanning flags after `-e NAME` (the usual way to pass a token)', async () => {
     const text = legacyConfig({
       env: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'GITHUB_TOKEN', '--privileged', IMAGE] },
       envroot: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'X=1', '-v', '/:/host', IMAGE] },
@@ -94,9 +94,102 @@ describe('privileged-container: doubtful behaviour', () => {
     assert.equal(onlyFinding(r, RULE, 'envroot').severity, 'high');
   });
 
-  it('reports mounts of credential folders (~/.ssh, ~/.aws)', { todo: 'doubtful: HOST_ROOTS only matches whole roots (/, ~, /home, /etc…); -v ~/.ssh:/root/.ssh or -v $HOME/.aws:/root/.aws hand the container credentials but are not reported' }, async () => {
-    const text = legacyConfig({ ssh: run('-v', '~/.ssh:/root/.ssh') });
+  it('skips the values of every kind of value-taking option, and removes only the flag', async () => {
+    const flags = [
+      ['--name', 'gh', '-p', '8080:80', '-w', '/app', '-u', '1000:1000', '--env-file', '.env'],
+      ['--shm-size', '1g', '--stop-timeout', '10', '--stop-signal', 'SIGINT', '--cpu-shares', '512', '-c', '2'],
+      ['--network-alias', 'mcp', '--health-cmd', 'true', '--health-interval', '5s', '--log-opt', 'max-size=1m', '--ipc', 'private'],
+      ['-a', 'stdin', '--attach', 'stdout', '--detach-keys', 'ctrl-x', '--domainname', 'x.internal', '--dns-search', 'x.internal'],
+      ['--label-file', 'labels', '--annotation', 'a=b', '--sysctl', 'net.core.somaxconn=1024', '--pids-limit', '100', '--expose', '80'],
+    ];
+    const text = legacyConfig(Object.fromEntries(flags.map((f, i) => [`v${i}`, run(...f, '--privileged')])));
     const r = await assessFiles({ [LEGACY]: text });
-    onlyFinding(r, RULE, 'ssh');
+    flags.forEach((f, i) => {
+      const found = onlyFinding(r, RULE, `v${i}`);
+      assert.equal(found.severity, 'critical');
+      assert.deepEqual(found.jsonPath, ['mcpServers', `v${i}`, 'args', 3 + f.length]);
+      assert.deepEqual(found.remediation?.edits[0]?.value, ['run', '-i', '--rm', ...f, IMAGE]);
+    });
+  });
+
+  it('reads grouped and glued short options (`-itv /:/host`, `-eX=1`, `-e=X`) and `--opt=value`', async () => {
+    const text = legacyConfig({
+      grouped: { command: 'docker', args: ['run', '--rm', '-itv', '/:/host', IMAGE] },
+      glued: { command: 'docker', args: ['run', '-eX=1', '-e=Y', '--name=x', '--privileged', IMAGE] },
+      gluedvol: { command: 'docker', args: ['run', '-i', '-v/var/run/docker.sock:/var/run/docker.sock', IMAGE] },
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    const grouped = onlyFinding(r, RULE, 'grouped');
+    assert.equal(grouped.severity, 'high');
+    assertAtString(grouped, text, '-itv');
+    // Dropping the word would drop -i and -t too: no automatic edit.
+    assert.equal(grouped.remediation, undefined);
+    assertAtString(onlyFinding(r, RULE, 'glued'), text, '--privileged');
+    assert.equal(onlyFinding(r, RULE, 'gluedvol').severity, 'critical');
+  });
+
+  it('stops at `--` and at the image: what follows belongs to the container', async () => {
+    const text = legacyConfig({
+      dashdash: { command: 'docker', args: ['run', '-i', '--', IMAGE, '--privileged'] },
+      afterValue: { command: 'docker', args: ['run', '-i', '--shm-size', '1g', IMAGE, '-v', '/:/host'] },
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+  });
+});
+
+describe('privileged-container: credential folders', () => {
+  const MOUNTS: [string, string[]][] = [
+    ['ssh', ['-v', '~/.ssh:/root/.ssh']],
+    ['aws', ['-v', '$HOME/.aws:/root/.aws:ro']],
+    ['kube', ['--volume', '${HOME}/.kube:/root/.kube']],
+    ['gcloud', ['--mount', 'type=bind,src=/home/u/.config/gcloud,dst=/root/.config/gcloud,readonly']],
+    ['docker', ['-v', 'C:\\Users\\me\\.docker:/root/.docker']],
+    ['gnupg', ['-v', '${env:HOME}/.gnupg:/root/.gnupg']],
+    ['keyfile', ['-v', '/Users/me/.ssh/id_ed25519:/key:ro']],
+    ['userprofile', ['-v', '%USERPROFILE%\\.aws:/root/.aws']],
+    ['pwshenv', ['-v', '$env:USERPROFILE\\.ssh:/root/.ssh:ro']],
+  ];
+  for (const [server, flags] of MOUNTS) {
+    it(`${server}: ${flags.join(' ')}`, async () => {
+      const text = legacyConfig({ [server]: run(...flags) });
+      const r = await assessFiles({ [LEGACY]: text });
+      const f = onlyFinding(r, RULE, server);
+      assertFinding(f, { ruleId: RULE, category: CATEGORY, severity: 'high', server, file: LEGACY });
+      assertAtString(f, text, flags[0] as string);
+      assert.match(f.message, /mounts the credential store .* into the container/);
+      assert.deepEqual(f.remediation?.edits[0]?.value, ['run', '-i', '--rm', IMAGE]);
+    });
+  }
+
+  it('mounts the whole home of a user (/home/u, /Users/me) as a host folder', async () => {
+    const text = legacyConfig({ home: run('-v', '/home/u:/home/u'), mac: run('-v', '/Users/me/:/data') });
+    const r = await assessFiles({ [LEGACY]: text });
+    assert.match(onlyFinding(r, RULE, 'home').message, /host folder \/home\/u into/);
+    assert.equal(onlyFinding(r, RULE, 'mac').severity, 'high');
+  });
+
+  it('does not report project folders or look-alike names', async () => {
+    const text = legacyConfig({
+      project: run('-v', '$HOME/projects/app:/app'),
+      lookalike: run('-v', '~/.ssh-notes:/notes'),
+      sub: run('-v', '/home/u/work/.aws-docs:/docs:ro'),
+      volume: run('-v', 'ssh-keys:/keys'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+  });
+});
+
+describe('privileged-container: real-world negatives', () => {
+  it('accepts the GitHub MCP server as its docs run it (token by name, image by digest)', async () => {
+    const digest = 'sha256:' + randomBody(HEX, 64, 11);
+    const text = legacyConfig({
+      github: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'GITHUB_PERSONAL_ACCESS_TOKEN', `ghcr.io/github/github-mcp-server@${digest}`], env: { GITHUB_PERSONAL_ACCESS_TOKEN: '${input:github_token}' } },
+      fetch: { command: 'docker', args: ['run', '-i', '--rm', '--init', '-e', 'DOCKER_CONTAINER=true', `mcp/fetch@${digest}`] },
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+    assertNoFinding(r, 'unpinned-container-image');
   });
 });

@@ -50,10 +50,38 @@ describe('unpinned-container-image: negatives', () => {
   });
 });
 
-describe('unpinned-container-image: doubtful behaviour', () => {
-  it('skips the value of docker flags it does not list (--shm-size 1g) rather than taking it for the image', { todo: 'bug: packages.ts DOCKER_VALUE_FLAGS misses value-taking flags such as --shm-size, --stop-timeout, --cpu-shares, --network-alias; `docker run --shm-size 1g img@sha256:…` reports an image named "1g" (false positive) and never sees the real image' }, async () => {
+describe('unpinned-container-image: docker options', () => {
+  it('skips the value of docker flags it does not list (--shm-size 1g) rather than taking it for the image', async () => {
     const text = legacyConfig({ shm: s('docker', 'run', '-i', '--rm', '--shm-size', '1g', `ghcr.io/org/img@${DIGEST}`) });
     const r = await assessFiles({ [LEGACY]: text });
     assertNoFinding(r, RULE);
+  });
+
+  it('finds the image after any value-taking option, grouped short options and `--`', async () => {
+    const CASES: [string, string[]][] = [
+      ['resources', ['--stop-timeout', '10', '--cpu-shares', '512', '-c', '2', '--cpuset-cpus', '0-1', '--memory-swap', '1g', '--pids-limit', '64']],
+      ['network', ['--network-alias', 'mcp', '--ip', '10.0.0.2', '--ip6', '::2', '--mac-address', '02:42:ac:11:00:02', '--link', 'db', '--dns-search', 'x.internal', '--dns-option', 'ndots:1']],
+      ['health', ['--health-cmd', 'true', '--health-interval', '5s', '--stop-signal', 'SIGINT', '--isolation', 'default', '--oom-score-adj', '100', '--blkio-weight', '300']],
+      ['io', ['-a', 'stdin', '--attach', 'stdout', '--detach-keys', 'ctrl-x', '--cidfile', '/tmp/cid', '--volumes-from', 'data', '--workdir', '/app', '--expose', '80']],
+      ['meta', ['--domainname', 'x.internal', '--env-file', '.env', '--label-file', 'labels', '--annotation', 'a=b', '--storage-opt', 'size=1G', '--sysctl', 'x=1', '--log-opt', 'max-size=1m', '--ipc', 'private']],
+      ['grouped', ['-itp', '8080:80', '-eA=1', '-e=B']],
+      ['dashdash', ['--']],
+    ];
+    const text = legacyConfig(Object.fromEntries(CASES.map(([name, flags]) => [name, s('docker', 'run', '-i', '--rm', ...flags, `mcp/${name}:1.0`, '--verbose')])));
+    const r = await assessFiles({ [LEGACY]: text });
+    for (const [name] of CASES) {
+      const f = onlyFinding(r, RULE, name);
+      assertAtString(f, text, `mcp/${name}:1.0`);
+      assert.match(f.message, new RegExp(`runs the image mcp/${name}:1\\.0 by tag`));
+    }
+  });
+});
+
+describe('unpinned-container-image: real-world negatives', () => {
+  it('accepts the GitHub MCP server as its docs run it, pinned by digest', async () => {
+    const text = legacyConfig({ github: s('docker', 'run', '-i', '--rm', '-e', 'GITHUB_PERSONAL_ACCESS_TOKEN', `ghcr.io/github/github-mcp-server@${DIGEST}`) });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+    assertNoFinding(r, 'privileged-container');
   });
 });

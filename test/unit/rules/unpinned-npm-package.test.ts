@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertAtString, assertFinding, assertNoFinding, assessFiles, KILO, LEGACY, legacyConfig, onlyFinding, VSCODE } from './helpers';
+import { assertAtString, assertFinding, assertMasked, assertNoFinding, assessFiles, KILO, LEGACY, legacyConfig, onlyFinding, randomAlnum, VSCODE } from './helpers';
 
 const RULE = 'unpinned-npm-package';
 const CATEGORY = 'unpinned-package';
@@ -88,10 +88,79 @@ describe('unpinned-npm-package: negatives', () => {
   });
 });
 
-describe('unpinned-npm-package: doubtful behaviour', () => {
-  it('treats moving dist-tags (@next, @beta, @canary) like @latest (medium)', { todo: 'doubtful: unpinned-npm-package gives medium only to @latest and no version; other dist-tags (@next, @beta, @canary) move just as freely but are rated low like ranges' }, async () => {
+describe('unpinned-npm-package: dist-tags and ranges', () => {
+  it('treats moving dist-tags (@next, @beta, @canary) like @latest (medium)', async () => {
     const text = legacyConfig({ next: s('npx', '-y', 'mcp-server-x@next') });
     const r = await assessFiles({ [LEGACY]: text });
     assert.equal(onlyFinding(r, RULE, 'next').severity, 'medium');
+  });
+
+  it('rates every dist-tag, and "any release" ranges, medium, naming the tag', async () => {
+    const TAGS = ['next', 'beta', 'canary', 'alpha', 'rc', 'dev', 'experimental', 'nightly', 'insiders', 'stable', 'v2-preview'];
+    const text = legacyConfig({
+      ...Object.fromEntries(TAGS.map((t) => [t, s('npx', '-y', `@scope/mcp-${t}@${t}`)])),
+      star: s('npx', '-y', 'mcp-star@*'),
+      x: s('pnpm', 'dlx', 'mcp-x@x'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    for (const t of TAGS) {
+      const f = onlyFinding(r, RULE, t);
+      assert.equal(f.severity, 'medium', t);
+      assert.ok(f.message.includes(`runs @scope/mcp-${t} through npx with the dist-tag "@${t}"`), f.message);
+    }
+    assert.equal(onlyFinding(r, RULE, 'star').severity, 'medium');
+    assert.match(onlyFinding(r, RULE, 'x').message, /any release/);
+  });
+
+  it('keeps bounded semver ranges low', async () => {
+    const RANGES = ['^1.2.0', '~1.2', '1.x', '>=1', '1.2.x', '>=1.0.0 <2.0.0', '1 || 2', '1.0.0 - 1.5.0', 'v1', '2.1'];
+    const text = legacyConfig(Object.fromEntries(RANGES.map((v, i) => [`r${i}`, s('npx', '-y', `mcp-range@${v}`)])));
+    const r = await assessFiles({ [LEGACY]: text });
+    RANGES.forEach((v, i) => {
+      const f = onlyFinding(r, RULE, `r${i}`);
+      assert.equal(f.severity, 'low', v);
+      assert.ok(f.message.includes(`the range "${v}"`), f.message);
+    });
+  });
+
+  it('does not quote a URL or git reference after the name (it may carry credentials)', async () => {
+    const password = randomAlnum(24, 77);
+    const text = legacyConfig({ gitref: s('npx', '-y', `mcp-git@git+https://u:${password}@git.example.com/org/repo`) });
+    const r = await assessFiles({ [LEGACY]: text });
+    const f = onlyFinding(r, RULE, 'gitref');
+    assert.equal(f.severity, 'medium');
+    assert.match(f.message, /runs mcp-git through npx with a URL or git reference instead of a version/);
+    assertMasked(f, password);
+  });
+});
+
+describe('unpinned-npm-package: wrappers', () => {
+  it('sees through wrapper options that take a value, absolute program paths and `env -S`', async () => {
+    const text = legacyConfig({
+      sudou: s('sudo', '-u', 'mcp', 'npx', '-y', 'mcp-sudo-user'),
+      sudopath: s('sudo', '/usr/local/bin/npx', '-y', 'mcp-sudo-path'),
+      envu: s('env', '-u', 'NODE_OPTIONS', 'A=1', 'npx', '-y', 'mcp-env-unset'),
+      envs: s('/usr/bin/env', '-S', 'npx -y mcp-env-split'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertAtString(onlyFinding(r, RULE, 'sudou'), text, 'mcp-sudo-user');
+    assertAtString(onlyFinding(r, RULE, 'sudopath'), text, 'mcp-sudo-path');
+    assertAtString(onlyFinding(r, RULE, 'envu'), text, 'mcp-env-unset');
+    const envs = onlyFinding(r, RULE, 'envs');
+    assertAtString(envs, text, 'npx -y mcp-env-split');
+    assert.ok(envs.message.includes('runs mcp-env-split through npx'), envs.message);
+  });
+});
+
+describe('unpinned-npm-package: real-world negatives', () => {
+  it('accepts the official pinned shapes, directly and through cmd /c', async () => {
+    const text = legacyConfig({
+      filesystem: s('npx', '-y', '@modelcontextprotocol/server-filesystem@2025.8.21', '/Users/me/Desktop'),
+      context7: s('cmd', '/c', 'npx', '-y', '@upstash/context7-mcp@1.0.14'),
+      playwright: s('npx', '@playwright/mcp@0.0.41', '--headless'),
+      bunx: s('bunx', '-y', 'mcp-remote@0.1.29', 'https://mcp.example.com/sse'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
   });
 });

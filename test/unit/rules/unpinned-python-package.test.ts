@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertAtString, assertFinding, assertNoFinding, assessFiles, KILO, LEGACY, legacyConfig, onlyFinding } from './helpers';
+import { assertAtString, assertFinding, assertMasked, assertNoFinding, assessFiles, HEX, KILO, LEGACY, legacyConfig, onlyFinding, randomAlnum, randomBody } from './helpers';
+
+const SHA = randomBody(HEX, 40, 5);
 
 const RULE = 'unpinned-python-package';
 const s = (command: string, ...args: string[]) => ({ command, args });
@@ -61,17 +63,71 @@ describe('unpinned-python-package: negatives', () => {
   });
 });
 
-describe('unpinned-python-package: doubtful behaviour', () => {
-  it('accepts the PEP 440 arbitrary-equality pin `===`', { todo: 'bug: packages.ts pythonRef tries `==` before `===` in its operator alternation, so `pkg===0.6.2` parses as op "==" with version "=0.6.2" and is reported as unpinned' }, async () => {
+describe('unpinned-python-package: exact pins and named sources', () => {
+  it('accepts the PEP 440 arbitrary-equality pin `===`', async () => {
     const text = legacyConfig({ eqq: s('uvx', 'mcp-server-fetch===0.6.2') });
     const r = await assessFiles({ [LEGACY]: text });
     assertNoFinding(r, RULE);
   });
 
-  it('does not take the command name for the package when --from names a VCS URL or a local folder', { todo: 'bug: packages.ts ignores a local/VCS `--from` value (pythonRef returns undefined) and then falls back to the first operand, so `uvx --from git+https://… mcp-x` reports the command "mcp-x" as an unpinned PyPI package' }, async () => {
+  it('does not take the command name for the package when --from names a VCS URL or a local folder', async () => {
+    // A git source pinned to a commit, and a local folder: nothing to report, and never "mcp-x"/"server".
     const text = legacyConfig({
-      git: s('uvx', '--from', 'git+https://github.com/org/repo@v1.0.0', 'mcp-x'),
+      git: s('uvx', '--from', `git+https://github.com/org/repo@${SHA}`, 'mcp-x'),
       local: s('uvx', '--from', './packages/server', 'server'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+  });
+
+  it('reports a VCS source on a branch, tag or no ref at the source, never the command name', async () => {
+    const CASES: [string, { command: string; args: string[] }, string, RegExp][] = [
+      ['tag', s('uvx', '--from', 'git+https://github.com/org/repo@v1.0.0', 'mcp-x'), 'git+https://github.com/org/repo@v1.0.0', /runs git\+https:\/\/github\.com\/org\/repo through uvx at "v1\.0\.0", a branch or tag that can be moved/],
+      ['noref', s('uv', 'tool', 'run', '--from', 'git+https://github.com/org/repo', 'mcp-x'), 'git+https://github.com/org/repo', /through uv tool run with no commit: every start installs whatever the default branch holds/],
+      ['spec', s('pipx', 'run', '--spec', 'git+ssh://git@github.com/org/repo.git@main#egg=mcp-x', 'mcp-x'), 'git+ssh://git@github.com/org/repo.git@main#egg=mcp-x', /through pipx run at "main"/],
+      ['pep508', s('uvx', '--from', 'mcp-x[cli] @ git+https://github.com/org/repo@dev', 'mcp-x'), 'mcp-x[cli] @ git+https://github.com/org/repo@dev', /runs mcp-x through uvx from git\+https:\/\/github\.com\/org\/repo at "dev"/],
+    ];
+    const text = legacyConfig(Object.fromEntries(CASES.map(([name, entry]) => [name, entry])));
+    const r = await assessFiles({ [LEGACY]: text });
+    for (const [name, entry, at, message] of CASES) {
+      const f = onlyFinding(r, RULE, name);
+      assert.deepEqual(f.jsonPath, ['mcpServers', name, 'args', entry.args.indexOf(at)]);
+      assert.match(f.message, message);
+    }
+  });
+
+  it('accepts commit-pinned VCS sources and local sources in every spelling', async () => {
+    const text = legacyConfig({
+      sha: s('pipx', 'run', '--spec', `git+https://github.com/org/repo.git@${SHA}#subdirectory=server`, 'mcp-x'),
+      pep508: s('uvx', '--from', `mcp-x @ git+https://github.com/org/repo@${SHA}`, 'mcp-x'),
+      inline: s('uvx', `--from=git+https://github.com/org/repo@${SHA}`, 'mcp-x'),
+      dotdot: s('uvx', '--from', '../server', 'server'),
+      abs: s('uvx', '--from', '/opt/mcp/server', 'server'),
+      win: s('uvx', '--from', 'C:\\mcp\\server', 'server'),
+      wheel: s('uvx', '--from', 'dist/mcp_x-1.0.0-py3-none-any.whl', 'mcp-x'),
+      gitfile: s('uvx', '--from', 'git+file:///srv/repos/mcp-x', 'mcp-x'),
+      relative: s('uvx', '--from', 'packages/server', 'server'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+  });
+
+  it('does not print credentials of a VCS URL', async () => {
+    const password = randomAlnum(24, 88);
+    const text = legacyConfig({ cred: s('uvx', '--from', `git+https://user:${password}@git.example.com/org/repo@main`, 'mcp-x') });
+    const r = await assessFiles({ [LEGACY]: text });
+    const f = onlyFinding(r, RULE, 'cred');
+    assertMasked(f, password);
+    assert.match(f.message, /git\+https:\/\/git\.example\.com\/org\/repo/);
+  });
+});
+
+describe('unpinned-python-package: real-world negatives', () => {
+  it('accepts the official pinned shapes', async () => {
+    const text = legacyConfig({
+      fetch: s('uvx', 'mcp-server-fetch==2025.4.7'),
+      time: s('uvx', 'mcp-server-time@2025.8.4', '--local-timezone=Europe/Paris'),
+      git: s('uvx', '--python', '3.12', 'mcp-server-git==2025.7.1', '--repository', '/repo'),
     });
     const r = await assessFiles({ [LEGACY]: text });
     assertNoFinding(r, RULE);
