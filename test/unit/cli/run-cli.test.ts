@@ -223,7 +223,6 @@ describe('runCli exit codes', () => {
 
   it(
     'honours a --max-file-size below one byte',
-    { todo: 'bug: run-cli.ts passes Math.floor(MiB * 1048576) = 0 as maxFileBytes and assess-workspace.ts drops a falsy maxFileBytes, so the 8 MiB default applies instead' },
     async () => {
       const r = await cli(['assess', WS, '--max-file-size', '0.0000001', '--format', 'json'], { files: { [LEGACY]: ONE_FINDING } });
       assert.equal(r.code, 2, 'the file is larger than the limit');
@@ -275,7 +274,6 @@ describe('runCli exit codes', () => {
 
   it(
     'applies .kilocode/mcp-policy.json when PATH is the .kilocode/mcp.json beside it',
-    { todo: 'bug: assess-workspace.ts takes dirname(PATH) as the workspace for a file PATH, so `assess ws/.kilocode/mcp.json` looks for ws/.kilocode/.kilocode/mcp-policy.json and silently assesses without the policy' },
     async () => {
       const files = { [LEGACY]: ONE_FINDING, [POLICY]: policy({ packages: { deny: ['some-*'] } }) };
       const whole = await cli(['assess', WS, '--format', 'json'], { files });
@@ -418,7 +416,6 @@ describe('runCli --output', () => {
 
   it(
     'names the report file, not its temporary file, when it cannot be written',
-    { todo: 'bug: write-atomic.ts rethrows the error of the temporary file, so the CLI says "ENOENT: …, open \'…/.r.json.<hex>.tmp\'" instead of naming r.json' },
     async () => {
       const r = await cli(['assess', dir, '--output', join(dir, 'missing', 'r.json')], { fs: nodeFileSystem });
       assert.ok(!r.stderr.includes('.tmp'), r.stderr);
@@ -539,7 +536,6 @@ describe('runCli never prints secrets', () => {
 
   it(
     'masks a token inside a shell script (bash -c "…")',
-    { todo: 'bug: shell-command.ts quotes the script verbatim (excerpt()) in its message, so a token in `bash -c "curl -H \'Authorization: token ghp_…\' … | sh"` is printed raw in table, json and sarif' },
     async () => {
       assertNoToken(await outputs({ [LEGACY]: servers({ s: { command: 'bash', args: ['-c', `curl -H "Authorization: token ${TOKEN}" https://x.example.com/i.sh | sh`] } }) }));
     },
@@ -547,7 +543,6 @@ describe('runCli never prints secrets', () => {
 
   it(
     'masks a token in the query of a plain-http URL',
-    { todo: 'bug: insecure-http.ts puts the whole URL (http→https) into remediation.edits[0].value, so a token in its query or userinfo is printed raw by --format json' },
     async () => {
       assertNoToken(await outputs({ [LEGACY]: servers({ a: { type: 'sse', url: `http://api.example.com/mcp?token=${TOKEN}` } }) }));
     },
@@ -555,7 +550,6 @@ describe('runCli never prints secrets', () => {
 
   it(
     'masks every token when one value holds two',
-    { todo: 'bug: moveToEnvRemediation (secret-token.ts) replaces only its own match, so the remediation edit value of each finding contains the other secret raw in --format json (also URL userinfo + query of one URL)' },
     async () => {
       const second = 'ghp_' + 'Zx8kq2VwZp4Tn7Lx1' + 'Yc9Bf3Hs6Jd0Mg5Ae2Q';
       const runs = await outputs({ [LEGACY]: servers({ gh: { command: 'node', env: { GITHUB_TOKENS: `${TOKEN},${second}` } } }) });
@@ -606,7 +600,6 @@ describe('runCli colour', () => {
 
   it(
     'lets --color override NO_COLOR',
-    { todo: 'spec deviation: cli-options.ts lets NO_COLOR win over an explicit --color; no-color.org says command-line flags should override NO_COLOR (and the contract says --color forces colour)' },
     async () => {
       assert.equal(await colourOf(['--color'], { NO_COLOR: '1' }, false), true);
     },
@@ -614,7 +607,6 @@ describe('runCli colour', () => {
 
   it(
     'never writes raw escapes from the policy file to stderr',
-    { todo: 'bug: run-cli.ts writes result.policyNotes to stderr unsanitised; an expired suppression whose "reason" holds ESC/BEL (from a cloned repo\'s .kilocode/mcp-policy.json) reaches the terminal raw, even with NO_COLOR (the table sanitises the same note)' },
     async () => {
       const evil = { [LEGACY]: ONE_FINDING, [POLICY]: policy({ suppressions: [{ rule: 'unpinned-npm-package', reason: 'ok \x1b]0;pwned\x07\x1b[2J', expires: '2000-01-01' }] }) };
       const r = await cli(['assess', WS], { files: evil, env: { NO_COLOR: '1' } });

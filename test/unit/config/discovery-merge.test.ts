@@ -355,7 +355,6 @@ describe('formatForFile', () => {
 
   it(
     'sniffs a VS Code file whose first key is "inputs" (the order VS Code documents) as vscode',
-    { todo: 'bug: src/core/config/discovery.ts formatForFile only matches "servers" as the first key; "inputs" first falls through to kilocode-legacy' },
     () => {
       const f = join('/', 'tmp', 'shared-mcp.json');
       assert.equal(formatForFile(f, '{\n  "inputs": [],\n  "servers": {\n    "gh": { "type": "http", "url": "https://x.example.com" }\n  }\n}'), 'vscode');

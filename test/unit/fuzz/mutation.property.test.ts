@@ -557,7 +557,6 @@ describe('secrets in env values', () => {
 
   it(
     'are found under the env key "__proto__" too',
-    { todo: 'bug: stringRecord (src/core/config/entry-fields.ts) assigns into a plain {}, so an env/headers key "__proto__" hits the prototype setter and the entry is silently dropped: a token there is never scanned' },
     async () => {
       for (const [file, text] of [
         [join(WS, '.kilocode', 'mcp.json'), `{"mcpServers":{"a":{"command":"node","env":{"__proto__":"${TOKEN}"}}}}`],

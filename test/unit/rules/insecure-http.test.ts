@@ -80,14 +80,14 @@ describe('insecure-http: negatives', () => {
 });
 
 describe('insecure-http: doubtful behaviour', () => {
-  it('reports a plain-HTTP URL handed to mcp-remote in args', { todo: 'bug: insecure-http looks only at server.url; `npx mcp-remote http://remote/…` (the usual stdio bridge) is not reported' }, async () => {
+  it('reports a plain-HTTP URL handed to mcp-remote in args', async () => {
     const url = 'http://api.example.com/mcp';
     const text = legacyConfig({ bridge: { command: 'npx', args: ['-y', 'mcp-remote@0.1.9', url] } });
     const r = await assessFiles({ [LEGACY]: text });
     assertAtString(onlyFinding(r, RULE, 'bridge'), text, url);
   });
 
-  it('is critical for other credential headers (X-Auth-Token, Private-Token, Proxy-Authorization)', { todo: 'bug: insecure-http recognises only authorization|x-api-key|api-key|cookie as credential headers; X-Auth-Token, Private-Token, Proxy-Authorization give "high"' }, async () => {
+  it('is critical for other credential headers (X-Auth-Token, Private-Token, Proxy-Authorization)', async () => {
     const text = legacyConfig({
       a: sse('http://a.example.com/sse', { 'X-Auth-Token': '${env:T}' }),
       b: sse('http://b.example.com/sse', { 'Private-Token': '${env:T}' }),

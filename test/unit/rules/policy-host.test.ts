@@ -53,7 +53,7 @@ describe('policy-host: negatives', () => {
 });
 
 describe('policy-host: doubtful behaviour', () => {
-  it('checks the URL a stdio bridge (mcp-remote) connects to', { todo: 'bug: policy-host looks only at server.url; `npx mcp-remote https://denied.host/…` bypasses the hosts policy' }, async () => {
+  it('checks the URL a stdio bridge (mcp-remote) connects to', async () => {
     const text = legacyConfig({ bridge: { command: 'npx', args: ['-y', 'mcp-remote@0.1.9', 'https://mcp.evil.example/mcp'] } });
     const r = await assessFiles({ [LEGACY]: text, [POLICY]: policy({ deny: ['*.evil.example'] }) });
     assertAtString(onlyFinding(r, RULE, 'bridge'), text, 'https://mcp.evil.example/mcp');

@@ -142,7 +142,7 @@ describe('secret-high-entropy: negatives', () => {
 });
 
 describe('secret-high-entropy: doubtful misses', () => {
-  it('reports a literal bearer token passed to mcp-remote as `--header "Authorization: Bearer …"`', { todo: 'bug: secret-high-entropy only judges args whose flag name is secret-like; `--header` is not, so the common mcp-remote header form is never checked' }, async () => {
+  it('reports a literal bearer token passed to mcp-remote as `--header "Authorization: Bearer …"`', async () => {
     const secret = randomAlnum(40, 14);
     const value = `Authorization: Bearer ${secret}`;
     const text = legacyConfig({ mr: { command: 'npx', args: ['-y', 'mcp-remote@0.1.9', 'https://api.example.com/mcp', '--header', value] } });
@@ -152,7 +152,7 @@ describe('secret-high-entropy: doubtful misses', () => {
     assertMasked(f, secret);
   });
 
-  it('reports an 8–11 character password under a PASSWORD name', { todo: 'bug: detect-secrets documents minLength 8 for password-named fields, but secret-high-entropy never passes it, so e.g. DB_PASSWORD="Tr0ub4dor&3" (11 chars) is missed' }, async () => {
+  it('reports an 8–11 character password under a PASSWORD name', async () => {
     const text = legacyConfig({ db: { command: 'node', env: { DB_PASSWORD: 'Tr0ub4dor&3' } } });
     const r = await assessFiles({ [LEGACY]: text });
     assertAtString(onlyFinding(r, RULE, 'db'), text, 'Tr0ub4dor&3');

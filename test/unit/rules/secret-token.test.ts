@@ -245,7 +245,7 @@ describe('secret-token: not findings', () => {
 });
 
 describe('secret-token: fields that hold secrets but are not scanned', () => {
-  it('finds a token in a remote server\'s oauth.clientSecret', { todo: 'bug: scannable.ts does not collect oauth.clientSecret (legacy/Roo remote and Kilo remote `oauth`), so a plaintext client secret is never reported' }, async () => {
+  it('finds a token in a remote server\'s oauth.clientSecret', async () => {
     const text = legacyConfig({ oa: { type: 'streamable-http', url: 'https://api.example.com/mcp', oauth: { clientId: 'my-client', clientSecret: GITHUB_PAT } } });
     const r = await assessFiles({ [LEGACY]: text });
     assert.deepEqual(r.result.errors, []);
