@@ -63,7 +63,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
   const hasSuppressions = (policy.suppressions?.length ?? 0) > 0;
   for (const rule of rules) {
     const override = policy.severity?.[rule.id] ?? policy.severity?.[`category:${rule.category}`];
-    for (const hit of rule.check({ model, policy })) {
+    rule.check({ model, policy }, (hit) => {
       const file = hit.server?.file ?? hit.file ?? '';
       const pos = hit.server ? (opts.locator?.locate(file, hit.path) ?? hit.server.position) : undefined;
       const line = pos?.line ?? hit.at?.line ?? 1;
@@ -91,7 +91,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
       if (hit.remediation) finding.remediation = hit.remediation;
       if (suppression) finding.suppressed = suppression.expires === undefined ? { reason: suppression.reason } : { reason: suppression.reason, expires: suppression.expires };
       findings.push(finding);
-    }
+    });
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || severityRank(b.severity) - severityRank(a.severity) || (a.ruleId < b.ruleId ? -1 : 1)));
 

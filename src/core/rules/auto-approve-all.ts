@@ -34,17 +34,17 @@ export const autoApproveAllRule = perServerRule(
       'With every tool auto-approved, a prompt injection in any file, web page or tool result can make the agent call this server\'s most dangerous tools with no person seeing it.',
     help: 'List only read-only tools in `alwaysAllow` / `autoApprove` (or set them to "allow" individually in Kilo `permission`), and let the client ask for the rest.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     const all = server.autoApprove.flatMap((t, i) => (t === '*' ? [i] : []));
     if (all.length === 0 || !server.enabled) return;
     const path = server.origins.autoApprove[all[0] as number];
     if (!path) return;
     const remediation = stopAutoApproving(server, all);
-    yield {
+    report({
       server,
       path,
       message: `Every tool of server "${server.name}" is auto-approved (${formatJsonPath(path)}): the agent can call any of them without asking.`,
       ...(remediation ? { remediation } : {}),
-    };
+    });
   },
 );

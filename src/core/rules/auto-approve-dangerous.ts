@@ -15,7 +15,7 @@ export const autoApproveDangerousRule = perServerRule(
       'Auto-approval is meant for read-only tools. A tool whose name says it executes, deletes, sends or writes can do lasting harm when a prompt injection triggers it, and no person gets to see the call.',
     help: 'Remove the tool from the auto-approved list so the client asks each time.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     if (!server.enabled) return;
     for (let i = 0; i < server.autoApprove.length; i++) {
       const tool = server.autoApprove[i] as string;
@@ -24,14 +24,14 @@ export const autoApproveDangerousRule = perServerRule(
       const path = server.origins.autoApprove[i];
       if (danger === undefined || path === undefined) continue;
       const remediation = stopAutoApproving(server, [i]);
-      yield {
+      report({
         server,
         path,
         key: tool,
         severity: danger === 'write' ? 'medium' : 'high',
         message: `Tool "${tool}" of server "${server.name}" ${WHAT[danger]} by its name, yet is auto-approved (${formatJsonPath(path)}).`,
         ...(remediation ? { remediation } : {}),
-      };
+      });
     }
   },
 );

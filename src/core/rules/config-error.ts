@@ -25,7 +25,7 @@ export const configErrorRule: Rule = {
   rationale:
     'A file the client rejects, or an entry that breaks its schema, means servers silently missing or behaving differently from what the file says, and reviews of the file are then reviews of something that does not run.',
   help: 'Fix the field named in the message; the message says what the client expects.',
-  *check(ctx) {
+  check(ctx, report) {
     const byFile = new Map<string, McpServer[]>();
     for (const s of ctx.model.servers) {
       const list = byFile.get(s.file);
@@ -36,7 +36,7 @@ export const configErrorRule: Rule = {
       for (const e of source.errors) {
         // An error inside a server entry belongs to that server (so `server:` suppressions reach it).
         const server = e.jsonPath.length < 2 ? undefined : byFile.get(source.file)?.find((s) => startsWith(e.jsonPath, s.origins.entry));
-        yield {
+        report({
           ...(server ? { server } : {}),
           file: source.file,
           path: e.jsonPath,
@@ -45,7 +45,7 @@ export const configErrorRule: Rule = {
           key: `${e.code}:${e.field}:${e.message}`,
           severity: SEVERITY[e.code],
           message: `${e.message} ${e.fix}`,
-        };
+        });
       }
     }
   },

@@ -11,7 +11,7 @@ export const policyCommandRule = perServerRule(
     rationale: 'Your organisation\'s MCP policy restricts which programs may start MCP servers.',
     help: 'Use an allowed launcher, or ask the policy owner to allow this one (commands.allow in the policy file).',
   },
-  function* (server, ctx) {
+  (server, ctx, report) => {
     const list = ctx.policy.commands;
     const first = argv(server)[0];
     if (list === undefined || first === undefined || first.path === undefined) return;
@@ -19,7 +19,7 @@ export const policyCommandRule = perServerRule(
     const programs = new Set([programName(first.value), ...unwrap(argv(server)).slice(0, 1).map((w) => programName(w.value))]);
     for (const prog of programs) {
       const verdict = allowedBy(list, prog);
-      if (!verdict.ok) yield { server, path: first.path, key: prog, message: `Server "${server.name}" runs ${prog}, which the policy does not allow: ${verdict.why}.` };
+      if (!verdict.ok) report({ server, path: first.path, key: prog, message: `Server "${server.name}" runs ${prog}, which the policy does not allow: ${verdict.why}.` });
     }
   },
 );

@@ -11,12 +11,12 @@ export const policyPackageRule = perServerRule(
     rationale: 'Your organisation\'s MCP policy restricts which npm, Python and container packages may run as MCP servers.',
     help: 'Use an approved package, or ask the policy owner to allow this one (packages.allow in the policy file).',
   },
-  function* (server, ctx) {
+  (server, ctx, report) => {
     if (ctx.policy.packages === undefined) return;
     for (const p of serverPackages(server)) {
       if (p.word.path === undefined) continue;
       const verdict = allowedBy(ctx.policy.packages, p.name);
-      if (!verdict.ok) yield { server, path: p.word.path, key: p.name, message: `Server "${server.name}" runs the package ${p.name}, which the policy does not allow: ${verdict.why}.` };
+      if (!verdict.ok) report({ server, path: p.word.path, key: p.name, message: `Server "${server.name}" runs the package ${p.name}, which the policy does not allow: ${verdict.why}.` });
     }
   },
 );

@@ -68,14 +68,14 @@ function judgeFlag(flag: DockerFlag): { severity: Severity; message: string } | 
   }
 }
 
-function* containerFindings(server: McpServer, words: readonly Word[], start: number): Generator<RuleHit> {
+function containerFindings(server: McpServer, words: readonly Word[], start: number, report: (hit: RuleHit) => void): void {
   for (const flag of parseDockerRun(words, start).flags) {
     const hit = judgeFlag(flag);
     const word = words[flag.index] as Word;
     if (hit === undefined || word.path === undefined) continue;
     // A flag grouped with others (`-itv /:/host`) cannot be dropped alone: no automatic edit then.
     const remediation = flag.combined ? undefined : removeArgs(server, word, flag.span);
-    yield { server, path: word.path, key: word.value, severity: hit.severity, message: `Server "${server.name}" ${hit.message}.`, ...(remediation ? { remediation } : {}) };
+    report({ server, path: word.path, key: word.value, severity: hit.severity, message: `Server "${server.name}" ${hit.message}.`, ...(remediation ? { remediation } : {}) });
   }
 }
 
@@ -102,12 +102,12 @@ export const privilegedContainerRule = perServerRule(
       'Running an MCP server in a container is a good sandbox, unless it is privileged, shares the host network or namespaces, or mounts the Docker socket, the home folder or the root file system: then it can do anything the host can.',
     help: 'Drop --privileged, --network host and broad capabilities; mount only the folder the server needs, read-only where possible (`-v "$PWD/data:/data:ro"`).',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     const words = programWords(server);
     const prog = words[0] ? programName(words[0].value) : '';
     if (!['docker', 'podman', 'nerdctl'].includes(prog)) return;
     const sub = words[1]?.value;
-    if (sub === 'run') yield* containerFindings(server, words, 2);
-    else if (sub === 'container' && words[2]?.value === 'run') yield* containerFindings(server, words, 3);
+    if (sub === 'run') containerFindings(server, words, 2, report);
+    else if (sub === 'container' && words[2]?.value === 'run') containerFindings(server, words, 3, report);
   },
 );

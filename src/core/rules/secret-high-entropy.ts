@@ -18,7 +18,7 @@ export const secretHighEntropyRule = perServerRule(
       'A random-looking value under a name such as TOKEN, API_KEY, PASSWORD or Authorization is almost always a credential; in an MCP config it is readable by anyone with the file.',
     help: 'Move the value to an environment variable and reference it (`${env:NAME}`, or `{env:NAME}` in kilo.json), then rotate it.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     for (const s of scannableStrings(server)) {
       if (s.field === 'url' || s.field === 'command' || s.field === 'cwd') continue;
       if (s.name === undefined || !isSecretLikeName(s.name)) continue;
@@ -30,12 +30,12 @@ export const secretHighEntropyRule = perServerRule(
       // People choose passwords shorter than generated tokens.
       if (!isHighEntropySecretValue(secret, PASSWORD_NAME.test(s.name) ? { minLength: 8 } : {})) continue;
       const remediation = moveToEnvRemediation(server, s, start, s.value.length);
-      yield {
+      report({
         server,
         path: s.path,
         message: `Likely secret in plain text in ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(secret)}).`,
         ...(remediation ? { remediation } : {}),
-      };
+      });
     }
   },
 );

@@ -20,7 +20,7 @@ export const secretInUrlRule = perServerRule(
       'Passwords and tokens in a URL (user:password@host or ?api_key=…) end up in logs, proxies, browser history and error messages, besides sitting in the config in plain text.',
     help: 'Send credentials in a header that references an environment variable (`"Authorization": "Bearer ${env:TOKEN}"`), not in the URL.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     for (const s of scannableStrings(server)) {
       if (s.field !== 'url' && s.field !== 'args') continue;
       const url = parseUrl(s.value);
@@ -28,24 +28,24 @@ export const secretInUrlRule = perServerRule(
       const user = decodeURIComponent(url.username);
       if (url.password === '' && user !== '' && !refOnly(url.username) && credential(user)) {
         // `https://<token>@host`: the git / x-access-token style puts the credential in the user name.
-        yield { server, path: s.path, key: 'username', message: `Credential as the user name of the URL ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(user)}).` };
+        report({ server, path: s.path, key: 'username', message: `Credential as the user name of the URL ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(user)}).` });
       }
       if (url.password !== '' && !refOnly(url.password)) {
-        yield {
+        report({
           server,
           path: s.path,
           key: 'userinfo',
           message: `Password in the URL ${formatJsonPath(s.path)} of server "${server.name}" (user ${url.username ? maskSecret(decodeURIComponent(url.username)) : '(none)'}, password ${maskSecret(decodeURIComponent(url.password))}).`,
-        };
+        });
       }
       for (const [name, value] of url.searchParams) {
         if (!isSecretLikeName(name) || refOnly(value) || !credential(value)) continue;
-        yield {
+        report({
           server,
           path: s.path,
           key: `query:${name}`,
           message: `Secret-like query parameter "${name}" in the URL ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(value)}).`,
-        };
+        });
       }
     }
   },

@@ -28,19 +28,19 @@ export const secretTokenRule = perServerRule(
       'MCP configs are read by every extension and often committed or synced; a token in plain text (GitHub, OpenAI, Anthropic, AWS, Slack, Stripe, Google, JWT, private key…) is exposed to anyone who can read the file and to every server and log that sees the config.',
     help: 'Move the value to an environment variable and reference it (`${env:NAME}`, or `{env:NAME}` in kilo.json), then rotate the credential.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     for (const s of scannableStrings(server)) {
       const found = findKnownSecrets(s.value);
       for (const m of found) {
         // With several secrets in one value, partial edits would conflict: move the whole value.
         const remediation = found.length === 1 ? moveToEnvRemediation(server, s, m.start, m.end) : moveToEnvRemediation(server, s, 0, s.value.length);
-        yield {
+        report({
           server,
           path: s.path,
           key: `${m.start}`,
           message: `${m.kind} in plain text in ${formatJsonPath(s.path)} of server "${server.name}" (${maskSecret(m.value)}).`,
           ...(remediation ? { remediation } : {}),
-        };
+        });
       }
     }
   },

@@ -43,7 +43,7 @@ export const shellCommandRule = perServerRule(
       'A shell wrapper (`bash -c "…"`) hides what really runs from reviews and from the launcher checks, and a download piped into a shell (`curl … | sh`) runs whatever the remote host serves that day with your permissions.',
     help: 'Run the server program directly with `command` and `args`, pinned to a version. Never pipe a download into a shell.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     // `unwrap` keeps `cmd` when its line is a script (operators such as `&&`), and strips it otherwise.
     const words = programWords(server);
     const first = words[0];
@@ -54,14 +54,14 @@ export const shellCommandRule = perServerRule(
       // No shell wrapper, but a single argument may still carry a pipeline for a launcher that evaluates it.
       for (const w of words) {
         if (w.path && PIPE_TO_SHELL.test(w.value)) {
-          yield { server, path: w.path, severity: 'critical', message: `Server "${server.name}" pipes a download into an interpreter: ${excerpt(w.value)}.` };
+          report({ server, path: w.path, severity: 'critical', message: `Server "${server.name}" pipes a download into an interpreter: ${excerpt(w.value)}.` });
         }
       }
       return;
     }
     const hit = judge(server, prog, run);
     const path = run.kind === 'interactive' ? first.path : run.at.path;
-    if (path !== undefined) yield { server, path, ...hit };
+    if (path !== undefined) report({ server, path, ...hit });
   },
 );
 

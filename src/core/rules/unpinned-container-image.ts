@@ -11,11 +11,11 @@ export const unpinnedContainerImageRule = perServerRule(
       'A tag (and `:latest` above all) can be moved to a different image at any time; only a digest (`image@sha256:…`) names exactly what you reviewed.',
     help: 'Pin the digest: `docker run … ghcr.io/org/image@sha256:<digest>` (see `docker buildx imagetools inspect IMAGE`).',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'container' || p.pinned || p.word.path === undefined) continue;
       const moving = p.moving;
-      yield {
+      report({
         server,
         path: p.word.path,
         key: p.spec,
@@ -23,7 +23,7 @@ export const unpinnedContainerImageRule = perServerRule(
         message: moving
           ? `Server "${server.name}" runs the image ${p.name} ${p.version === undefined ? 'without a tag (that is :latest)' : 'at :latest'}: it changes whenever the tag moves.`
           : `Server "${server.name}" runs the image ${p.spec} by tag, not digest: the tag can be repointed.`,
-      };
+      });
     }
   },
 );

@@ -11,17 +11,17 @@ export const unpinnedNpmPackageRule = perServerRule(
       '`npx pkg`, `npx pkg@latest` or a range fetch whatever the registry serves at start-up: a compromised or hijacked release runs on your machine the next time the client starts, without any change you could review.',
     help: 'Pin an exact version: `npx -y pkg@1.2.3` (find it with `npm view pkg version`), and update it deliberately.',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'npm' || p.pinned || p.word.path === undefined) continue;
-      yield {
+      report({
         server,
         path: p.word.path,
         key: p.spec,
         // A dist-tag is repointed by whoever publishes, as `latest` is; a range at least bounds the releases.
         severity: p.moving ? 'medium' : 'low',
         message: `Server "${server.name}" runs ${p.name} through ${p.launcher} with ${why(p)}: every start may fetch a different release.`,
-      };
+      });
     }
   },
 );

@@ -11,10 +11,10 @@ export const unpinnedPythonPackageRule = perServerRule(
       '`uvx pkg` and `pipx run pkg` resolve the newest release from PyPI at start-up: a malicious release runs with your permissions the next time the client starts.',
     help: 'Pin the version: `uvx pkg==1.2.3` (or `uvx --from pkg==1.2.3 cmd`, `pipx run --spec pkg==1.2.3 cmd`).',
   },
-  function* (server) {
+  (server, _ctx, report) => {
     for (const p of serverPackages(server)) {
       if (p.ecosystem !== 'python' || p.pinned || p.word.path === undefined) continue;
-      yield { server, path: p.word.path, key: p.spec, message: `Server "${server.name}" runs ${p.name} through ${p.launcher} ${why(p)}.` };
+      report({ server, path: p.word.path, key: p.spec, message: `Server "${server.name}" runs ${p.name} through ${p.launcher} ${why(p)}.` });
     }
   },
 );
