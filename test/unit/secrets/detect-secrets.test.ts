@@ -10,26 +10,10 @@ import {
   shannonEntropy,
 } from '../../../src/core/secrets/detect-secrets';
 import { TOKEN_PREFIXES } from '../../../src/core/secrets/token-patterns';
+import { ALNUM, B64, DIGITS, fake, HEX, UPPER, URLSAFE } from './fake-tokens';
 
 // Fake, correctly shaped tokens built at runtime (see token-patterns.test.ts): nothing token-shaped
 // sits verbatim in the repository.
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const DIGITS = '0123456789';
-const ALNUM = UPPER + LOWER + DIGITS;
-const URLSAFE = ALNUM + '-_';
-const HEX = '0123456789abcdef';
-const B64 = ALNUM + '+/';
-
-function fake(n: number, alphabet: string, seed = 7): string {
-  let x = (seed * 2654435761) >>> 0;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out += alphabet.charAt((x >>> 16) % alphabet.length);
-  }
-  return out;
-}
 
 const GHP = 'ghp_' + fake(32, ALNUM, 1) + '7f3a';
 const ANTHROPIC = 'sk-ant-api03-' + fake(89, URLSAFE, 2) + '9xQz';

@@ -2,26 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { candidatePatterns, MIN_TOKEN_LENGTH, mayContainToken, TOKEN_PATTERNS, TOKEN_PREFIXES, type TokenPattern } from '../../../src/core/secrets/token-patterns';
+import { ALNUM, B64, DIGITS, fake, HEX, LOWER, UPPER, URLSAFE } from './fake-tokens';
 
-// Token bodies are generated at runtime from a seeded generator: correctly shaped, varied, fake,
-// and never sitting verbatim in the repository for a secret scanner to trip on.
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const DIGITS = '0123456789';
-const ALNUM = UPPER + LOWER + DIGITS;
-const URLSAFE = ALNUM + '-_';
-const HEX = '0123456789abcdef';
-const B64 = ALNUM + '+/';
-
-function fake(n: number, alphabet: string, seed = 7): string {
-  let x = (seed * 2654435761) >>> 0;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out += alphabet.charAt((x >>> 16) % alphabet.length);
-  }
-  return out;
-}
 
 function b64url(s: string): string {
   return Buffer.from(s).toString('base64url');
