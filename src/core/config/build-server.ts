@@ -48,6 +48,7 @@ export function buildServer(raw: unknown, common: CommonFields, extras: Extras =
     sourceId: common.sourceId,
     file: common.file,
     format: common.format,
+    scope: 'project',
     transport: common.transport,
     args: args.values,
     env: env.values,

@@ -1,7 +1,8 @@
 import { parse as parseJsonc } from 'jsonc-parser';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { FormatId } from '../model/server';
-import type { ClientId, Scope } from '../model/source';
+import type { Scope } from '../model/scope';
+import type { ClientId } from '../model/source';
 import type { FileSystemPort } from '../ports/file-system';
 
 /** A file that may hold MCP servers, and which clients read it at what precedence (higher wins by name). */

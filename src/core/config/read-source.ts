@@ -133,6 +133,7 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
     return { source: { ...base, exists: true, strictJson: doc.strictJson, errors }, servers: [], text };
   }
   errors.push(...result.errors);
+  for (const s of result.servers) s.scope = c.scope;
   return {
     source: { ...base, exists: true, strictJson: doc.strictJson, serverCount: result.servers.length, errors },
     servers: result.servers,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonPathSchema, PositionSchema } from './location';
+import { ScopeSchema } from './scope';
 
 export const TransportSchema = z.enum(['stdio', 'sse', 'streamable-http']);
 export type Transport = z.infer<typeof TransportSchema>;
@@ -43,6 +44,8 @@ export const McpServerSchema = z.object({
   sourceId: z.string(),
   file: z.string(),
   format: FormatIdSchema,
+  /** Set from the source after reading (readers do not know where a file sits). */
+  scope: ScopeSchema,
   transport: TransportSchema,
   command: z.string().optional(),
   args: z.array(z.string()),

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ConfigErrorSchema } from './config-error';
+import { ScopeSchema } from './scope';
 import { FormatIdSchema } from './server';
 
-export const ScopeSchema = z.enum(['project', 'global']);
-export type Scope = z.infer<typeof ScopeSchema>;
 
 /** The clients whose effective view we compute; a file may be read by several (see discovery). */
 export const ClientIdSchema = z.enum(['kilocode-legacy', 'kilo', 'vscode', 'roo', 'cline', 'cursor', 'claude-desktop']);

@@ -14,7 +14,10 @@ export function moveToEnvRemediation(server: McpServer, s: Scannable, start: num
   return {
     description: `Replace the secret in ${formatJsonPath(s.path)} with ${ref}`,
     edits: [{ file: server.file, jsonPath: s.path, value: s.value.slice(0, start) + ref + s.value.slice(end) }],
-    followUp: `Set ${variable} in the environment the client starts from, and rotate the exposed secret: it has been stored in plain text.`,
+    followUp:
+      `Set ${variable} in the environment the client starts from, and rotate the exposed secret: it has been stored in plain text.` +
+      // Kilo substitutes {env:…} in a project's kilo.json(c) only once the project is trusted.
+      (server.format === 'kilo' && server.scope === 'project' ? ' Kilo reads {env:…} in project config only for trusted projects: trust this one in Kilo.' : ''),
   };
 }
 

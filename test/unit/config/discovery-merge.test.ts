@@ -290,6 +290,7 @@ describe('effective merge', () => {
       sourceId,
       file: `/f/${sourceId}`,
       format: 'kilo',
+      scope: 'project',
       transport: 'stdio',
       command: 'node',
       args: [],

@@ -166,6 +166,8 @@ describe('secret-token: where else a token is found', () => {
     assert.equal(arg.remediation?.edits[0]?.value, '{env:LOCAL_TOKEN}');
     assertAtString(env, text, OPENAI_KEY);
     assert.equal(env.remediation?.edits[0]?.value, '{env:OPENAI_API_KEY}');
+    // A project kilo.jsonc gets {env:…} substituted only once the project is trusted in Kilo.
+    assert.match(env.remediation?.followUp ?? '', /trusted projects/);
     assertMasked(env, OPENAI_KEY);
     const hdr = onlyFinding(r, RULE, 'remote');
     assertAtString(hdr, text, `Bearer ${GITHUB_PAT}`);
