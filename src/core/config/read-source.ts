@@ -107,7 +107,8 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
       client: strictClient.label,
     });
   }
-  for (const d of doc.duplicateKeys) {
+  // Bounded, like syntax errors: a hostile file must not turn into a million-line report.
+  for (const d of doc.duplicateKeys.slice(0, 10)) {
     errors.push({
       code: 'schema',
       file: c.file,
