@@ -7,7 +7,7 @@ import { globMatch } from '../policy/glob';
 import { redactSecrets } from '../secrets/detect-secrets';
 import { EMPTY_POLICY, type Policy, type Suppression } from '../policy/policy-schema';
 import { ALL_RULES } from '../rules/all-rules';
-import type { Rule, RuleHit } from '../rules/rule';
+import { ruleFailure, type Rule, type RuleHit } from '../rules/rule';
 import type { AssessmentResult } from './assessment-result';
 import { fingerprint } from './fingerprint';
 
@@ -63,7 +63,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
   const hasSuppressions = (policy.suppressions?.length ?? 0) > 0;
   for (const rule of rules) {
     const override = policy.severity?.[rule.id] ?? policy.severity?.[`category:${rule.category}`];
-    rule.check({ model, policy }, (hit) => {
+    const onHit = (hit: RuleHit) => {
       const file = hit.server?.file ?? hit.file ?? '';
       const pos = hit.server ? (opts.locator?.locate(file, hit.path) ?? hit.server.position) : undefined;
       const line = pos?.line ?? hit.at?.line ?? 1;
@@ -88,10 +88,21 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
         fingerprint: fingerprint({ ruleId: rule.id, file: rel(file), path: hit.path, server, key: hit.key }),
       };
       if (hit.server) finding.serverId = hit.server.id;
-      if (hit.remediation) finding.remediation = hit.remediation;
+      if (hit.remediation) {
+        // Descriptions quote the config (flags, tool names): the same second pass as for messages.
+        const { description, followUp } = hit.remediation;
+        finding.remediation = { ...hit.remediation, description: redactSecrets(description), ...(followUp === undefined ? {} : { followUp: redactSecrets(followUp) }) };
+      }
       if (suppression) finding.suppressed = suppression.expires === undefined ? { reason: suppression.reason } : { reason: suppression.reason, expires: suppression.expires };
       findings.push(finding);
-    });
+    };
+    try {
+      rule.check({ model, policy }, onHit);
+    } catch (e) {
+      // Model-wide rules (per-server ones catch per server): never let one abort the assessment.
+      const first = model.sources.find((src) => src.exists);
+      onHit({ file: first?.file ?? '', path: [], key: 'rule-failure', severity: 'medium', message: ruleFailure(rule.id, undefined, e) });
+    }
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || severityRank(b.severity) - severityRank(a.severity) || (a.ruleId < b.ruleId ? -1 : 1)));
 

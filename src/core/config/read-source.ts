@@ -121,8 +121,9 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
     });
   }
   if (doc.value !== undefined && doc.root === undefined) {
-    errors.push({ ...wholeFile('too-deep', `${c.displayPath} nests values too deeply to be located; it was not assessed.`, 'An MCP config is a few levels deep: check that this file is what it claims to be.') });
-    return { source: { ...base, exists: true, strictJson: doc.strictJson, errors }, servers: [], text };
+    // The clients load such a file (JSON.parse has no depth limit), so its servers are still
+    // assessed; only their positions are lost. Hiding them would be an evasion.
+    errors.push(wholeFile('too-deep', `${c.displayPath} nests values too deeply to locate them: findings in it point at the start of the file.`, 'An MCP config is a few levels deep: check why this one is not, and remove the deep value.'));
   }
   let result: ReturnType<typeof reader.read>;
   try {

@@ -17,10 +17,15 @@ export function stopAutoApproving(server: McpServer, indexes: number[]): Remedia
       }),
     };
   }
-  const keep = server.autoApprove.filter((_, i) => !indexes.includes(i));
+  // One removal per entry, last first (indexes stay valid), instead of a copy of the whole list per
+  // finding: a list of thousands of dangerous tools would otherwise cost memory quadratic in its size.
+  const paths = [...indexes].sort((a, b) => b - a).flatMap((i) => {
+    const path = server.origins.autoApprove[i];
+    return path ? [path] : [];
+  });
   return {
     description: `Stop auto-approving ${indexes.map((i) => `"${server.autoApprove[i]}"`).join(', ')} for "${server.name}" (${formatJsonPath(list)})`,
-    edits: [{ file: server.file, jsonPath: list, value: keep }],
+    edits: paths.map((jsonPath) => ({ file: server.file, jsonPath, remove: true })),
   };
 }
 

@@ -10,7 +10,8 @@ const SEVERITY: Record<ConfigError['code'], Severity> = {
   schema: 'medium',
   unreadable: 'medium',
   'too-large': 'medium',
-  'too-deep': 'medium',
+  // Deep nesting is how a file would hide from tools like this one.
+  'too-deep': 'high',
 };
 
 function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {

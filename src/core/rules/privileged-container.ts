@@ -1,5 +1,6 @@
+import { redactSecrets } from '../secrets/detect-secrets';
 import type { Severity } from '../model/severity';
-import { argsContainer, programName, programWords, type Word } from './support/command-line';
+import { programName, programWords, type Word } from './support/command-line';
 import { parseDockerRun, type DockerFlag } from './support/docker-run';
 import { perServerRule, type RuleHit } from './rule';
 import type { McpServer } from '../model/server';
@@ -79,15 +80,19 @@ function containerFindings(server: McpServer, words: readonly Word[], start: num
   }
 }
 
-/** The edit that drops a flag (and its value) from the argument list. */
+/**
+ * The edits that drop a flag (and its value) from the argument list: one removal per element, last
+ * first, so each stays small (no copy of the whole list per finding) and indexes stay valid. None
+ * when the words were split out of one string (`cmd /c "docker run …"`): removing would drop it all.
+ */
 function removeArgs(server: McpServer, word: Word, count: number) {
-  const container = argsContainer(server);
   const index = word.path === undefined ? -1 : server.origins.args.findIndex((p) => p === word.path);
-  if (!container || index === -1) return undefined;
-  const args = [...server.args.slice(0, index), ...server.args.slice(index + count)];
+  if (index === -1 || index + count > server.args.length) return undefined;
+  const paths = server.origins.args.slice(index, index + count);
+  if (new Set(paths).size !== count) return undefined;
   return {
-    description: `Remove ${server.args.slice(index, index + count).join(' ')} from "${server.name}"`,
-    edits: [{ file: server.file, jsonPath: container.path, value: [...container.head, ...args] }],
+    description: `Remove ${redactSecrets(server.args.slice(index, index + count).join(' '))} from "${server.name}"`,
+    edits: paths.reverse().map((jsonPath) => ({ file: server.file, jsonPath, remove: true })),
     followUp: 'The server may need some of this access to work; check its documentation before approving.',
   };
 }

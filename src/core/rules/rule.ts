@@ -55,7 +55,20 @@ export function perServerRule(meta: RuleMeta, check: (server: McpServer, ctx: Ru
   return {
     ...meta,
     check(ctx: RuleContext, report: Report) {
-      for (const server of ctx.model.servers) check(server, ctx, report);
+      for (const server of ctx.model.servers) {
+        try {
+          check(server, ctx, report);
+        } catch (e) {
+          // A rule that trips over one hostile entry must not silence itself for the others, nor
+          // the other rules: say that this server could not be checked, and go on.
+          report({ server, path: server.origins.entry, key: 'rule-failure', severity: 'medium', message: ruleFailure(meta.id, server.name, e) });
+        }
+      }
     },
   };
+}
+
+export function ruleFailure(ruleId: string, server: string | undefined, e: unknown): string {
+  const why = e instanceof RangeError ? 'the entry nests too deeply' : e instanceof Error ? e.message : String(e);
+  return `Rule ${ruleId} could not check ${server === undefined ? 'this configuration' : `server "${server}"`} (${why}); assess it by hand.`;
 }

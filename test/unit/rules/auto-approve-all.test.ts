@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertAt, assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, GLOBAL_CLINE, GLOBAL_OPTS, KILO, LEGACY, legacyConfig, onlyFinding, ROO } from './helpers';
+import { assertAt, assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, GLOBAL_CLINE, GLOBAL_OPTS, KILO, LEGACY, legacyConfig, onlyFinding, ROO, valueAfter } from './helpers';
 
 const RULE = 'auto-approve-all';
 const WANT = { ruleId: RULE, category: 'auto-approve-all', severity: 'high' } as const;
@@ -13,7 +13,7 @@ describe('auto-approve-all: positives', () => {
     assertFinding(f, { ...WANT, server: 'gh', file: LEGACY });
     assert.deepEqual(f.jsonPath, ['mcpServers', 'gh', 'alwaysAllow', 1]);
     assertAtString(f, text, '*');
-    assert.deepEqual(f.remediation?.edits, [{ file: LEGACY, jsonPath: ['mcpServers', 'gh', 'alwaysAllow'], value: ['list_issues', 'get_file'] }]);
+    assert.deepEqual(valueAfter(text, f.remediation, ['mcpServers', 'gh', 'alwaysAllow'], LEGACY), ['list_issues', 'get_file']);
   });
 
   it('reports Cline autoApprove ["*"] and Roo alwaysAllow ["*"]', async () => {
@@ -24,7 +24,7 @@ describe('auto-approve-all: positives', () => {
     assertFinding(c, { ...WANT, server: 'c', file: GLOBAL_CLINE });
     assert.deepEqual(c.jsonPath, ['mcpServers', 'c', 'autoApprove', 0]);
     assertAtString(c, cline, '*');
-    assert.deepEqual(c.remediation?.edits, [{ file: GLOBAL_CLINE, jsonPath: ['mcpServers', 'c', 'autoApprove'], value: [] }]);
+    assert.deepEqual(valueAfter(cline, c.remediation, ['mcpServers', 'c', 'autoApprove'], GLOBAL_CLINE), []);
     const ro = onlyFinding(res, RULE, 'r');
     assertFinding(ro, { ...WANT, server: 'r', file: ROO });
     assertAtString(ro, roo, '*');

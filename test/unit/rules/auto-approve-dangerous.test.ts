@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertAt, assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, GLOBAL_CLINE, GLOBAL_OPTS, KILO, LEGACY, legacyConfig } from './helpers';
+import { assertAt, assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, GLOBAL_CLINE, GLOBAL_OPTS, KILO, LEGACY, legacyConfig, valueAfter } from './helpers';
 
 const RULE = 'auto-approve-dangerous';
 const CATEGORY = 'auto-approve-dangerous';
@@ -31,7 +31,7 @@ describe('auto-approve-dangerous: positives', () => {
       assert.match(f.message, want.verb);
       assert.ok(f.message.includes(`"${tool}"`));
       // The remediation removes this tool, and only it.
-      assert.deepEqual(f.remediation?.edits, [{ file: LEGACY, jsonPath: ['mcpServers', 'srv', 'alwaysAllow'], value: tools.filter((t) => t !== tool) }]);
+      assert.deepEqual(valueAfter(text, f.remediation, ['mcpServers', 'srv', 'alwaysAllow'], LEGACY), tools.filter((t) => t !== tool));
     }
   });
 

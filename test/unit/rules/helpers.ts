@@ -201,3 +201,11 @@ export function randomAlnum(length: number, seed: number): string {
     if (/[A-Z]/.test(v) && /[a-z]/.test(v) && /[0-9]/.test(v)) return v;
   }
 }
+
+/** The value at `path` once `remediation` is applied to `text`: assert on what a fix does, not on how it is spelt. */
+export function valueAfter(text: string, remediation: Remediation | undefined, path: (string | number)[], file?: string): unknown {
+  assert.ok(remediation, 'a remediation is offered');
+  let v: unknown = parseStrictJsonc(applyRemediation(text, remediation, file));
+  for (const seg of path) v = (v as Record<string | number, unknown>)[seg];
+  return v;
+}

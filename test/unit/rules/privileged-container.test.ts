@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, HEX, KILO, LEGACY, legacyConfig, onlyFinding, randomBody } from './helpers';
+import { assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, HEX, KILO, LEGACY, legacyConfig, onlyFinding, randomBody, valueAfter } from './helpers';
 
 const RULE = 'privileged-container';
 const CATEGORY = 'privileged-container';
@@ -32,7 +32,7 @@ describe('privileged-container: positives', () => {
       assert.deepEqual(f.jsonPath, ['mcpServers', c.server, 'args', 3]);
       assertAtString(f, text, c.flags[0] as string, `"${c.server}": {`);
       assert.match(f.message, c.message);
-      assert.deepEqual(f.remediation?.edits, [{ file: LEGACY, jsonPath: ['mcpServers', c.server, 'args'], value: ['run', '-i', '--rm', IMAGE] }]);
+      assert.deepEqual(valueAfter(text, f.remediation, ['mcpServers', c.server, 'args'], LEGACY), ['run', '-i', '--rm', IMAGE]);
     });
   }
 
@@ -45,7 +45,7 @@ describe('privileged-container: positives', () => {
       [4, 'critical'],
     ]);
     const sock = fs.find((f) => f.jsonPath[3] === 4);
-    assert.deepEqual(sock?.remediation?.edits[0]?.value, ['run', '-i', '--rm', '--privileged', IMAGE]);
+    assert.deepEqual(valueAfter(text, sock?.remediation, ['mcpServers', 'many', 'args'], LEGACY), ['run', '-i', '--rm', '--privileged', IMAGE]);
   });
 
   it('sees through sudo and `docker container run`', async () => {
@@ -65,7 +65,7 @@ describe('privileged-container: positives', () => {
     assertFinding(f, { ruleId: RULE, category: CATEGORY, severity: 'critical', server: 'c', file: KILO });
     assert.deepEqual(f.jsonPath, ['mcp', 'c', 'command', 3]);
     assertAtString(f, kilo, '--privileged');
-    assert.deepEqual(f.remediation?.edits, [{ file: KILO, jsonPath: ['mcp', 'c', 'command'], value: ['docker', 'run', '-i', IMAGE] }]);
+    assert.deepEqual(valueAfter(kilo, f.remediation, ['mcp', 'c', 'command'], KILO), ['docker', 'run', '-i', IMAGE]);
   });
 });
 
@@ -108,7 +108,7 @@ describe('privileged-container: options with values', () => {
       const found = onlyFinding(r, RULE, `v${i}`);
       assert.equal(found.severity, 'critical');
       assert.deepEqual(found.jsonPath, ['mcpServers', `v${i}`, 'args', 3 + f.length]);
-      assert.deepEqual(found.remediation?.edits[0]?.value, ['run', '-i', '--rm', ...f, IMAGE]);
+      assert.deepEqual(valueAfter(text, found.remediation, ['mcpServers', `v${i}`, 'args'], LEGACY), ['run', '-i', '--rm', ...f, IMAGE]);
     });
   });
 
@@ -158,7 +158,7 @@ describe('privileged-container: credential folders', () => {
       assertFinding(f, { ruleId: RULE, category: CATEGORY, severity: 'high', server, file: LEGACY });
       assertAtString(f, text, flags[0] as string);
       assert.match(f.message, /mounts the credential store .* into the container/);
-      assert.deepEqual(f.remediation?.edits[0]?.value, ['run', '-i', '--rm', IMAGE]);
+      assert.deepEqual(valueAfter(text, f.remediation, ['mcpServers', server, 'args'], LEGACY), ['run', '-i', '--rm', IMAGE]);
     });
   }
 

@@ -117,11 +117,3 @@ export function cmdScriptStart(words: readonly Word[]): number {
   }
   return -1;
 }
-
-/** The container of the server's argument list and what precedes the arguments in it (Kilo keeps the program in it). */
-export function argsContainer(server: McpServer): { path: JsonPath; head: string[] } | undefined {
-  if (server.format === 'kilo') {
-    return server.command === undefined ? undefined : { path: [...server.origins.entry, 'command'], head: [server.command] };
-  }
-  return { path: [...server.origins.entry, 'args'], head: [] };
-}
