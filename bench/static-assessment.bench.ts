@@ -30,10 +30,10 @@ async function round(fs: MemoryFileSystem, text: string): Promise<Sample> {
   JSON.parse(text);
   const parse = performance.now() - t;
   t = performance.now();
-  const { model, locator } = await loadConfigModel(fs, [candidate], { workspace: '/bench/ws', maxFileBytes: 1 << 30 });
+  const { model, locator, texts } = await loadConfigModel(fs, [candidate], { workspace: '/bench/ws', maxFileBytes: 1 << 30 });
   const load = performance.now() - t;
   t = performance.now();
-  const findings = assessModel(model, { locator, toolVersion: 'bench', now: NOW }).findings.length;
+  const findings = assessModel(model, { locator, texts, toolVersion: 'bench', now: NOW }).findings.length;
   return { parse, load, rules: performance.now() - t, findings };
 }
 

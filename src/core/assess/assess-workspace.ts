@@ -51,6 +51,6 @@ export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise
   }
   const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined, ALL_RULES.map((r) => r.id));
   const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes === undefined ? {} : { maxFileBytes: t.maxFileBytes }) });
-  const result = assessModel(model, { locator, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
+  const result = assessModel(model, { locator, texts, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
   return { result, model, texts, locator, policyErrors: policy.errors };
 }

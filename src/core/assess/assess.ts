@@ -14,6 +14,8 @@ import { fingerprint } from './fingerprint';
 export interface AssessOptions {
   /** Positions of fields (from loadConfigModel); without it findings point at their server's entry. */
   locator?: Locator;
+  /** File texts (from loadConfigModel), for rules that scan beyond the modelled fields. */
+  texts?: ReadonlyMap<string, string>;
   rules?: readonly Rule[];
   policy?: Policy;
   /** For suppression expiry; tests pass a fixed date. */
@@ -51,7 +53,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
       if (s.expires !== undefined && s.expires < today) {
         if (!expiredNoted.has(s)) {
           expiredNoted.add(s);
-          notes.push(`Suppression of "${s.rule}"${s.server ? ` for server "${s.server}"` : ''} expired on ${s.expires}; its findings are reported again. Reason given: ${s.reason}`);
+          notes.push(redactSecrets(`Suppression of "${s.rule}"${s.server ? ` for server "${s.server}"` : ''} expired on ${s.expires}; its findings are reported again. Reason given: ${s.reason}`));
         }
         continue;
       }
@@ -97,7 +99,7 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
       findings.push(finding);
     };
     try {
-      rule.check({ model, policy }, onHit);
+      rule.check({ model, policy, ...(opts.texts ? { texts: opts.texts } : {}) }, onHit);
     } catch (e) {
       // Model-wide rules (per-server ones catch per server): never let one abort the assessment.
       const first = model.sources.find((src) => src.exists);

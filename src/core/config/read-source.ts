@@ -1,4 +1,5 @@
 import { parseDocument } from '../json/parse-document';
+import { redactSecrets } from '../secrets/detect-secrets';
 import type { SpanNode } from '../json/span';
 import type { ConfigError } from '../model/config-error';
 import type { McpServer } from '../model/server';
@@ -22,6 +23,11 @@ export interface SourceRead {
 }
 
 /** Reads one candidate file into a source and its servers. Never throws: problems become ConfigErrors. */
+/** Errors quote the file (keys, duplicate names): they get the same second redaction pass as findings. */
+export function redactError(e: ConfigError): ConfigError {
+  return { ...e, message: redactSecrets(e.message), field: redactSecrets(e.field) };
+}
+
 export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<SourceRead> {
   const id = `${c.format}:${c.displayPath}`;
   const base: ConfigSource = {
@@ -132,12 +138,12 @@ export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DE
     // Readers do not throw on bad input; this is the last line of defence (e.g. a stack exhausted by nesting).
     const why = e instanceof RangeError ? 'it nests values too deeply' : e instanceof Error ? e.message : String(e);
     errors.push(wholeFile('too-deep', `${c.displayPath} could not be assessed: ${why}.`, 'Check that this file is an MCP config.'));
-    return { source: { ...base, exists: true, strictJson: doc.strictJson, errors }, servers: [], text };
+    return { source: { ...base, exists: true, strictJson: doc.strictJson, errors: errors.map(redactError) }, servers: [], text };
   }
   errors.push(...result.errors);
   for (const s of result.servers) s.scope = c.scope;
   return {
-    source: { ...base, exists: true, strictJson: doc.strictJson, serverCount: result.servers.length, errors },
+    source: { ...base, exists: true, strictJson: doc.strictJson, serverCount: result.servers.length, errors: errors.map(redactError) },
     servers: result.servers,
     text,
     ...(doc.root ? { root: doc.root } : {}),

@@ -1,4 +1,5 @@
 import { DocumentContext } from '../config/document-context';
+import { redactError } from '../config/read-source';
 import { parseDocument } from '../json/parse-document';
 import type { ConfigError } from '../model/config-error';
 import type { FileSystemPort } from '../ports/file-system';
@@ -39,7 +40,7 @@ export async function loadPolicy(
     return { policy: EMPTY_POLICY, file, errors: [{ ...whole(`The policy file is not valid JSON: ${first.message}.`, 'Fix the syntax at this line and column.'), code: 'invalid-json', ...pos }] };
   }
   const parsed = PolicySchema.safeParse(doc.value);
-  if (!parsed.success) return { policy: EMPTY_POLICY, file, errors: ctx.schemaErrors([], parsed.error, 'MCP Oversight policy') };
+  if (!parsed.success) return { policy: EMPTY_POLICY, file, errors: ctx.schemaErrors([], parsed.error, 'MCP Oversight policy').map(redactError) };
   // A misspelt rule id or category would silently do nothing: say so instead.
   const known = new Set(ruleIds);
   const names = (key: string, allowStar: boolean) => known.has(key) || isCategoryKey(key) || (allowStar && key === '*');
@@ -50,5 +51,5 @@ export async function loadPolicy(
   (parsed.data.suppressions ?? []).forEach((s, i) => {
     if (!names(s.rule, true)) unknown(['suppressions', i, 'rule'], s.rule);
   });
-  return errors.length > 0 ? { policy: EMPTY_POLICY, file, errors } : { policy: parsed.data, file, errors: [] };
+  return errors.length > 0 ? { policy: EMPTY_POLICY, file, errors: errors.map(redactError) } : { policy: parsed.data, file, errors: [] };
 }

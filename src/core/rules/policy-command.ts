@@ -1,4 +1,5 @@
 import { allowedBy } from '../policy/glob';
+import { maskScriptSecrets } from './support/script-secrets';
 import { perServerRule } from './rule';
 import { argv, programName, unwrap } from './support/command-line';
 
@@ -16,10 +17,16 @@ export const policyCommandRule = perServerRule(
     const first = argv(server)[0];
     if (list === undefined || first === undefined || first.path === undefined) return;
     // Both the written command and the program it wraps (`cmd /c npx`) must be allowed.
-    const programs = new Set([programName(first.value), ...unwrap(argv(server)).slice(0, 1).map((w) => programName(w.value))]);
-    for (const prog of programs) {
+    const words = [first, ...unwrap(argv(server)).slice(0, 1)];
+    const seen = new Set<string>();
+    for (const word of words) {
+      const prog = programName(word.value);
+      if (seen.has(prog)) continue;
+      seen.add(prog);
       const verdict = allowedBy(list, prog);
-      if (!verdict.ok) report({ server, path: first.path, key: prog, message: `Server "${server.name}" runs ${prog}, which the policy does not allow: ${verdict.why}.` });
+      // Quote the word as written (masked): `programName` lower-cases, which would hide a token's shape from redaction.
+      const shown = maskScriptSecrets(word.value.split(/[\\/]/).pop() ?? word.value);
+      if (!verdict.ok) report({ server, path: first.path, key: prog, message: `Server "${server.name}" runs ${shown}, which the policy does not allow: ${verdict.why}.` });
     }
   },
 );

@@ -41,6 +41,8 @@ export interface RuleHit {
 export interface RuleContext {
   readonly model: ConfigModel;
   readonly policy: Policy;
+  /** The text of every file read, by path: for rules that look beyond the modelled fields. */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 /** How a rule hands over what it found (ESLint-style): cheaper than generators on the hot path. */
