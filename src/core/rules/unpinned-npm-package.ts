@@ -27,6 +27,7 @@ export const unpinnedNpmPackageRule = perServerRule(
 );
 
 function why(p: PackageRef): string {
+  if (p.vcs !== undefined) return p.vcs.ref === undefined ? 'no commit (it comes from a URL or git, not the registry)' : 'a URL or git reference instead of a version (only a full commit hash names one)';
   const v = p.version;
   if (v === undefined) return 'no version';
   if (v === 'latest') return '@latest';

