@@ -8,7 +8,7 @@ export const AssessOptionsSchema = z.object({
   format: z.enum(['table', 'json', 'sarif'], { error: '--format must be table, json or sarif' }),
   output: z.string().optional(),
   failOn: z.union([SeveritySchema, z.literal('none')], { error: '--fail-on must be critical, high, medium, low, info or none' }),
-  policy: z.string().optional(),
+  policy: z.string().min(1, { error: '--policy needs a file name (is a variable unset?)' }).optional(),
   global: z.boolean(),
   home: z.string().optional(),
   vscodeStorage: z.string().optional(),

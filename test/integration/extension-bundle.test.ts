@@ -94,4 +94,14 @@ describe('the extension bundle', () => {
     assert.match(report, /\.kilocode\/mcp\.json/);
     assert.match(rec.infos.join('\n'), /1 finding/);
   });
+
+  it('refuses to assess a folder whose policy file is invalid, and says so', async () => {
+    writeFileSync(join(dir, '.kilocode', 'mcp-policy.json'), '{ "version": 1, "severity": { "category:no-such-category": "low" } }');
+    rec.errors.splice(0);
+    await rec.commands.get('mcpOversight.assessWorkspace')?.();
+    assert.match(rec.errors.join('\n'), /policy file is invalid/);
+    const report = rec.output.join('');
+    assert.match(report, /names no rule or category/);
+    assert.doesNotMatch(report, /unpinned-python-package/);
+  });
 });

@@ -50,7 +50,7 @@ export function findReferences(value: string): ConfigReference[] {
   const trimmed = value.trim();
   const shell = SHELL_WHOLE.exec(trimmed);
   if (shell) {
-    const start = value.indexOf(trimmed);
+    const start = value.length - value.trimStart().length;
     out.push({ kind: 'shell', name: shell[1] ?? shell[2] ?? '', start, end: start + trimmed.length });
   }
   return out;
@@ -87,18 +87,21 @@ export function envReference(format: 'kilo' | 'other', varName: string): string 
 const ENV_VAR_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 function toUpperSnake(s: string): string {
-  return (
-    s
-      // Decompose accented letters so `clé` becomes `CLE`, not `CL_`.
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      // camelCase and PascalCase humps become word breaks: apiKey → api_Key, XApiKey → X_Api_Key.
-      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-      .toUpperCase()
-      .replace(/[^A-Z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-  );
+  const snake = s
+    // Decompose accented letters so `clé` becomes `CLE`, not `CL_`.
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    // camelCase and PascalCase humps become word breaks: apiKey → api_Key, XApiKey → X_Api_Key.
+    // The second as lookarounds, one step per position: `([A-Z]+)([A-Z][a-z])` is quadratic on
+    // a long run of capitals.
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, '_')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_');
+  // Runs are single `_` now; cut one at either end (by hand: `_+$` rescans every run).
+  const from = snake.startsWith('_') ? 1 : 0;
+  const to = snake.length > from && snake.endsWith('_') ? snake.length - 1 : snake.length;
+  return snake.slice(from, to);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Finding } from '../model/finding';
 import { toPointer } from '../model/location';
 import { SeveritySchema, type Severity } from '../model/severity';
 import { directoryUri, fileUri, relativeUnder, relativeUri } from './report-paths';
+import { unreportedErrors } from './unreported-errors';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const TOOL_INFORMATION_URI = 'https://github.com/mcp-oversight/mcp-oversight';
@@ -98,7 +99,7 @@ function collectRules(result: AssessmentResult): { rules: RuleInfo[]; index: Map
   };
   result.rules.forEach(add);
   for (const f of result.findings) add(ruleFromFinding(f));
-  if (result.errors.length > 0) add(CONFIG_ERROR_RULE);
+  if (unreportedErrors(result).length > 0) add(CONFIG_ERROR_RULE);
   return { rules, index };
 }
 
@@ -177,7 +178,7 @@ export function renderSarif(result: AssessmentResult, opts: { baseDir?: string }
 
   const results: Sarif.Result[] = [
     ...result.findings.map((f) => findingResult(f, indexOf(f.ruleId), baseDir)),
-    ...result.errors.map((e) => errorResult(e, indexOf(CONFIG_ERROR_RULE_ID), baseDir)),
+    ...unreportedErrors(result).map((e) => errorResult(e, indexOf(CONFIG_ERROR_RULE_ID), baseDir)),
   ];
 
   const invocation: Sarif.Invocation = { executionSuccessful: true };

@@ -2,6 +2,7 @@ import type { AssessmentResult } from '../assess/assessment-result';
 import { SEVERITIES, severityRank, type Severity } from '../model/severity';
 import { createPainter, sanitizeForTerminal, type AnsiStyle, type Painter } from './ansi';
 import { relativeUnder } from './report-paths';
+import { unreportedErrors } from './unreported-errors';
 
 export interface TableOptions {
   /** ANSI colour; the caller passes false for NO_COLOR or a non-TTY stdout. */
@@ -115,7 +116,7 @@ function collectRows(result: AssessmentResult, baseDir: string | undefined): Map
     if (rows === undefined) byFile.set(key, [row]);
     else rows.push(row);
   };
-  for (const e of result.errors) {
+  for (const e of unreportedErrors(result)) {
     push(e.file, {
       line: e.line,
       column: e.column,

@@ -74,7 +74,8 @@ export function findKnownSecrets(value: string): SecretMatch[] {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       // A cut-off PEM key may end in the line breaks after it; they are not part of the secret.
-      const matched = m[0].replace(/\s+$/, '');
+      // (`trimEnd` strips exactly `\s`; the regex `\s+$` would be quadratic on inner whitespace runs.)
+      const matched = m[0].trimEnd();
       if (matched.length === 0) {
         re.lastIndex++;
         continue;
@@ -227,11 +228,19 @@ const NON_SECRET_KEY_QUALIFIERS = new Set([
   'range',
 ]);
 
+/**
+ * Longer names are not names a person gave a secret (and judging them would cost time and the
+ * verdict cache memory): they are judged not secret-like.
+ */
+const MAX_NAME_LENGTH = 256;
+
 /** `GITHUB_PERSONAL_ACCESS_TOKEN`, `x-api-key`, `apiKey`, `XApiKey` → lower-case words. */
 function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    // `XMLHttp` → `XML Http`: a break before the last capital of a run that starts a word. Written
+    // as lookarounds (one step per position); `([A-Z]+)([A-Z][a-z])` is quadratic on long runs.
+    .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, ' ')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0 && !/^[0-9]+$/.test(w));
@@ -243,6 +252,7 @@ function nameWords(name: string): string[] {
  * hold a path, URL, flag, id or setting about a secret (`AUTH_TYPE`, `TOKEN_URL`, `SECRET_FILE`).
  */
 export function isSecretLikeName(name: string): boolean {
+  if (name.length > MAX_NAME_LENGTH) return false;
   // The same few names (GITHUB_TOKEN, Authorization, …) recur in every server: remember verdicts.
   const known = nameVerdicts.get(name);
   if (known !== undefined) return known;
@@ -341,7 +351,12 @@ function isPlaceholder(v: string): boolean {
 
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const NUMBER_LIKE = /^[+-]?(?:\d+|\d*\.\d+)(?:[eE][+-]?\d+)?$/;
-const VERSION_LIKE = /^[v=^~<>]*\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+)*$/;
+/**
+ * `1.2.3`, `v2.0.0-rc.1+build.5`. The suffix is `(?:[-+][0-9A-Za-z.-]+)*` rewritten without
+ * nested ambiguity (that form backtracks exponentially on `1.2-a-a-a…!`): a `-` run continues the
+ * body it is in, so only `+` starts a new part, and each split point is forced.
+ */
+const VERSION_LIKE = /^[v=^~<>]*\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+(?:\+[0-9A-Za-z.-]+)*)?$/;
 const BOOLEAN_LIKE = /^(?:true|false|yes|no|on|off|enabled|disabled)$/i;
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const EMAIL_LIKE = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
@@ -396,8 +411,11 @@ function isPathLike(v: string): boolean {
 function basicCredential(b64: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0 || b64.length < 8) return false;
   const decoded = Buffer.from(b64, 'base64').toString('utf8');
-  // Printable ASCII with a colon that has something after it.
-  return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded);
+  // Printable ASCII with a colon that has something before and after it. Checked by hand: the
+  // regex `^[\x20-\x7e]+:[\x20-\x7e]+$` is quadratic on a run of colons with a bad last byte.
+  if (!/^[\x20-\x7e]*$/.test(decoded)) return false;
+  const colon = decoded.indexOf(':', 1);
+  return colon !== -1 && colon < decoded.length - 1;
 }
 
 export interface EntropyOptions {
@@ -474,23 +492,27 @@ function maskToken(v: string): string {
   return '****';
 }
 
+/** `text` with every known token shape replaced by its masked form: for excerpts of config values in messages. */
+export function redactSecrets(text: string): string {
+  const found = findKnownSecrets(text);
+  if (found.length === 0) return text;
+  // Pieces joined once: splicing the whole string per match is quadratic in the number of matches.
+  const pieces: string[] = [];
+  let at = 0;
+  for (const m of found) {
+    pieces.push(text.slice(at, m.start), maskSecret(m.value));
+    at = m.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join('');
+}
+
 /**
  * A display form of a secret that reveals at most its last 4 characters: `ghp_…7f3a`,
  * `sk-ant-…9xQz`, `AKIA…MPLE`; `…abcd` for other values of 20+ characters, `****` for shorter
  * ones. A private key shows only its armour line, `-----BEGIN RSA PRIVATE KEY-----…`. An auth
  * scheme (`Bearer `) is kept in front.
  */
-/** `text` with every known token shape replaced by its masked form: for excerpts of config values in messages. */
-export function redactSecrets(text: string): string {
-  const found = findKnownSecrets(text);
-  let out = text;
-  for (let k = found.length - 1; k >= 0; k--) {
-    const m = found[k] as SecretMatch;
-    out = out.slice(0, m.start) + maskSecret(m.value) + out.slice(m.end);
-  }
-  return out;
-}
-
 export function maskSecret(value: string): string {
   const pem = PEM_HEADER.exec(value);
   if (pem) return `${pem[0]}…`;

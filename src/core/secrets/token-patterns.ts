@@ -8,8 +8,8 @@ export interface TokenPattern {
   readonly label: string;
   /**
    * Global: iterate with `exec` from `lastIndex = 0` (and leave it at 0), or with `matchAll`. The
-   * left boundary only refuses a preceding letter or digit, so `mask_ghp_…` inside a longer
-   * identifier is found while `task-force…` is not read as `sk-…`.
+   * left boundary only refuses a preceding letter or digit (Slack tokens: or dash), so `mask_ghp_…`
+   * inside a longer identifier is found while `task-force…` is not read as `sk-…`.
    */
   readonly pattern: RegExp;
   /** The fixed, non-secret lead of every match (shown when masking). */
@@ -37,9 +37,27 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * Patterns must stay linear on hostile values (a config file is untrusted input): a match may
+ * start at every occurrence of its prefix, so when a failing attempt can scan over the next
+ * occurrence (`xoxb-xoxb-xoxb-…`, `_eyJ_eyJ…`) the cost is quadratic. Each pattern below either has
+ * a bounded body, ends in a greedy body its right boundary cannot refuse, or cannot scan past
+ * another possible start (see the Slack and JWT patterns).
+ */
+
 /** A token that is a literal prefix followed by a body: the common case. */
-function prefixed(id: string, label: string, prefix: string, body: string, right = RIGHT): TokenPattern {
-  return { id, label, prefix, anchors: [prefix], anchorsStartMatch: true, pattern: new RegExp(LEFT + escapeRegExp(prefix) + body + right, 'g') };
+function prefixed(id: string, label: string, prefix: string, body: string, right = RIGHT, left = LEFT): TokenPattern {
+  return { id, label, prefix, anchors: [prefix], anchorsStartMatch: true, pattern: new RegExp(left + escapeRegExp(prefix) + body + right, 'g') };
+}
+
+/**
+ * Slack bodies are letters, digits and dashes, and a digit is required (so prose like
+ * `xoxb-placeholder` is not one; real tokens carry one within the first few characters). The left
+ * boundary also refuses a `-`: a start after a dash would lie inside the body of an earlier one,
+ * and rescanning it from every `xoxb-` of `xoxb-xoxb-…` is quadratic.
+ */
+function slack(id: string, label: string, prefix: string): TokenPattern {
+  return prefixed(id, label, prefix, '(?=[A-Za-z-]{0,256}[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL, '(?<![A-Za-z0-9-])');
 }
 
 /**
@@ -66,19 +84,19 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   prefixed('openai-admin', 'OpenAI admin key', 'sk-admin-', '[A-Za-z0-9_-]{20,}', RIGHT_URL),
   // No dash allowed in the body, so `sk-ant-…` (and `sk-learn`) cannot match; a digit is required
   // so that a long lowercase word after `sk-` is not taken for a key (random keys always have one).
-  prefixed('openai', 'OpenAI API key', 'sk-', '(?=[A-Za-z]*[0-9])[A-Za-z0-9]{20,}'),
+  prefixed('openai', 'OpenAI API key', 'sk-', '(?=[A-Za-z]{0,256}[0-9])[A-Za-z0-9]{20,}'),
 
   // AWS access key ids: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
   prefixed('aws-access-key-id', 'AWS access key ID', 'AKIA', '[A-Z0-9]{16}'),
   prefixed('aws-temporary-access-key-id', 'AWS temporary access key ID', 'ASIA', '[A-Z0-9]{16}'),
 
   // Slack: tokens are xox<kind>-<digits>-…; a digit is required so prose like `xoxb-placeholder` is not one.
-  prefixed('slack-bot', 'Slack bot token', 'xoxb-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
-  prefixed('slack-user', 'Slack user token', 'xoxp-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
-  prefixed('slack-workspace', 'Slack workspace access token', 'xoxa-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
-  prefixed('slack-refresh', 'Slack refresh token', 'xoxr-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
-  prefixed('slack-session', 'Slack session token', 'xoxs-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
-  prefixed('slack-app', 'Slack app-level token', 'xapp-', '(?=[A-Za-z-]*[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL),
+  slack('slack-bot', 'Slack bot token', 'xoxb-'),
+  slack('slack-user', 'Slack user token', 'xoxp-'),
+  slack('slack-workspace', 'Slack workspace access token', 'xoxa-'),
+  slack('slack-refresh', 'Slack refresh token', 'xoxr-'),
+  slack('slack-session', 'Slack session token', 'xoxs-'),
+  slack('slack-app', 'Slack app-level token', 'xapp-'),
   {
     // Anyone holding the URL can post to the channel: the path is the credential.
     id: 'slack-webhook',
@@ -100,28 +118,33 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
 
   {
     // header.payload.signature, base64url; both JSON parts start `{"` = `eyJ`. An unsigned token
-    // (empty signature) is not a usable credential and is left out.
+    // (empty signature) is not a usable credential and is left out. The header does not run over
+    // a `_eyJ` / `-eyJ`, where another match could start: otherwise every `eyJ` of `_eyJ_eyJ…`
+    // would rescan the rest of the value (quadratic). A real header almost never holds one, and
+    // the match then starts there, still covering the payload and signature.
     id: 'jwt',
     label: 'JSON Web Token',
     anchors: ['eyJ'],
     anchorsStartMatch: true,
-    pattern: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}(?![A-Za-z0-9_-])/g,
+    pattern: /(?<![A-Za-z0-9])eyJ(?:[A-Za-z0-9]|[_-](?!eyJ)){4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}(?![A-Za-z0-9_-])/g,
   },
   {
     // PKCS#1/#8, SEC1, OpenSSH, DSA, PGP and encrypted keys. The match runs to the END line, or,
     // when the value was cut, over the base64 (and header lines such as `Proc-Type:`) that follow.
+    // The search for the END line stops at the next BEGIN line, so that many BEGIN lines without
+    // an END do not each scan the rest of the value (quadratic).
     id: 'private-key',
     label: 'Private key',
     anchors: ['-----BEGIN '],
     pattern:
-      /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,.\\-]*)/g,
+      /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,.\\-]*)/g,
   },
 
   // Others common in MCP server configs.
   prefixed('gitlab-pat', 'GitLab personal access token', 'glpat-', '[A-Za-z0-9_-]{20,}(?:\\.[A-Za-z0-9_-]+)*', RIGHT_URL),
   prefixed('npm', 'npm access token', 'npm_', '[A-Za-z0-9]{36}'),
   // hf_ + 34 letters; an upper-case letter is required so `hf_` + a long snake_case word is not one.
-  prefixed('huggingface', 'Hugging Face access token', 'hf_', '(?=[a-z0-9]*[A-Z])[A-Za-z0-9]{30,40}'),
+  prefixed('huggingface', 'Hugging Face access token', 'hf_', '(?=[a-z0-9]{0,39}[A-Z])[A-Za-z0-9]{30,40}'),
   prefixed('groq', 'Groq API key', 'gsk_', '[A-Za-z0-9]{40,}'),
   prefixed('xai', 'xAI API key', 'xai-', '[A-Za-z0-9]{60,}'),
   prefixed('perplexity', 'Perplexity API key', 'pplx-', '[A-Za-z0-9]{40,}'),

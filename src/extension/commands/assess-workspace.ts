@@ -21,6 +21,7 @@ export async function assessWorkspace(deps: AssessDeps): Promise<void> {
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: assessing MCP configuration…' }, async () => {
     deps.report.clear();
     let counted = 0;
+    let policyBroken = false;
     for (const folder of folders) {
       const cfg = vscode.workspace.getConfiguration('mcpOversight', folder.uri);
       const min = SeveritySchema.catch('info').parse(cfg.get('minimumSeverity'));
@@ -36,16 +37,22 @@ export async function assessWorkspace(deps: AssessDeps): Promise<void> {
         policyRequired: false,
         toolVersion: deps.version,
       });
-      for (const e of policyErrors) {
-        deps.report.appendLine(`${e.file}:${e.line}:${e.column}: policy error in ${e.field}: ${e.message} ${e.fix}`);
+      deps.report.appendLine(`# ${folder.name}`);
+      if (policyErrors.length > 0) {
+        // As the CLI: never report as if the organisation's policy did not exist.
+        for (const e of policyErrors) deps.report.appendLine(`${e.file}:${e.line}:${e.column}: policy error in ${e.field}: ${e.message} ${e.fix}`);
+        deps.report.appendLine('Not assessed: fix the policy file first (see docs/POLICY.md).');
+        policyBroken = true;
+        continue;
       }
       const shown = { ...result, findings: result.findings.filter((f) => atLeast(f.severity, min)) };
       counted += shown.findings.length;
-      deps.report.appendLine(`# ${folder.name}`);
       deps.report.append(renderTable(shown, { color: false, baseDir: folder.uri.fsPath }));
     }
-    deps.log.info(`assessed ${folders.length} folder(s): ${counted} finding(s)`);
-    const choice = await vscode.window.showInformationMessage(`MCP Oversight: ${counted} finding(s) in the MCP configuration.`, 'Show Report');
+    deps.log.info(`assessed ${folders.length} folder(s): ${counted} finding(s)${policyBroken ? '; a policy file is invalid' : ''}`);
+    const choice = policyBroken
+      ? await vscode.window.showErrorMessage('MCP Oversight: the MCP policy file is invalid, so its folder was not assessed.', 'Show Report')
+      : await vscode.window.showInformationMessage(`MCP Oversight: ${counted} finding(s) in the MCP configuration.`, 'Show Report');
     if (choice === 'Show Report') deps.report.show(true);
   });
 }
