@@ -84,7 +84,10 @@ export const kiloReader: FormatReader = {
       if (!parsed.success) errors.push(...ctx.schemaErrors(entryPath, parsed.error, CLIENT));
       const isRemote = raw['type'] === 'remote' || (raw['type'] === undefined && raw['url'] !== undefined);
       const cmd = stringList(raw['command'], [...entryPath, 'command']);
-      const envKey = raw['environment'] !== undefined ? 'environment' : 'env';
+      // `env` is an alias of `environment`; with both present, both are in the file, so both are assessed.
+      const fromEnv = stringRecord(raw['env'], [...entryPath, 'env']);
+      const fromEnvironment = stringRecord(raw['environment'], [...entryPath, 'environment']);
+      const env = { values: { ...fromEnv.values, ...fromEnvironment.values }, paths: { ...fromEnv.paths, ...fromEnvironment.paths } };
       const grants = allowed.flatMap(({ key, path }) => {
         const tool = toolPatternFor(key, name);
         return tool === undefined ? [] : [{ tool, path }];
@@ -108,7 +111,7 @@ export const kiloReader: FormatReader = {
               ? { command: { value: raw['command'][0], path: [...entryPath, 'command', 0] } }
               : {}),
             args: { values: cmd.values.slice(1), paths: cmd.paths.slice(1) },
-            env: stringRecord(raw[envKey], [...entryPath, envKey]),
+            env,
             enabled: raw['enabled'] !== false,
             ...(timeout === undefined ? {} : { timeoutMs: timeout }),
             autoApprove: { list: ['permission'], values: grants.map((g) => g.tool), paths: grants.map((g) => g.path) },

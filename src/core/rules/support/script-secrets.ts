@@ -3,7 +3,8 @@ import { isHighEntropySecretValue, isSecretLikeName, maskSecret, redactSecrets }
 const WORD = /\S+/g;
 /** Quotes and punctuation around a shell word: `"API_KEY=x";` -> `API_KEY=x`. */
 const LEAD = /^["'`(]+/;
-const TRAIL = /["'`);,]+$/;
+/** The trailing ones, cut by `trimTrail` (a regex `[…]+$` is quadratic on a word full of them). */
+const TRAIL_CHARS = new Set(['"', "'", '`', ')', ';', ',']);
 /** `NAME=value`, `--flag=value`, `$env:NAME=value`, `Header:value` (the value may be empty: it is then the next word). */
 const ASSIGNMENT = /^(?:\$env:)?(-{0,2}[A-Za-z_][\w.-]*)(?:=|:(?!\/\/))(.*)$/s;
 /** `--token`, `-Password`, `$env:API_KEY`: a name whose value is the next word. */
@@ -36,7 +37,7 @@ export function maskScriptSecrets(script: string): string {
   for (let m = WORD.exec(script); m !== null; m = WORD.exec(script)) {
     const raw = m[0];
     const lead = LEAD.exec(raw)?.[0].length ?? 0;
-    const core = raw.slice(lead).replace(TRAIL, '');
+    const core = trimTrail(raw.slice(lead));
     const start = m.index + lead;
     if (core === '') continue;
     if (expectSecret) {
@@ -75,16 +76,32 @@ export function maskScriptSecrets(script: string): string {
     if (isHighEntropySecretValue(core)) cuts.push({ start, end: start + core.length });
     else urlSecrets(core, start, cuts);
   }
-  // Cuts come in word order; splicing from the last keeps the earlier offsets valid.
-  let out = script;
+  // Cuts come in word order; from the last, a cut overlapping one already kept is dropped. The
+  // pieces are joined once (splicing the whole script per cut is quadratic in the number of cuts).
+  const kept: Cut[] = [];
   let limit = script.length;
   for (let k = cuts.length - 1; k >= 0; k--) {
     const c = cuts[k] as Cut;
     if (c.end > limit) continue;
-    out = out.slice(0, c.start) + maskSecret(script.slice(c.start, c.end)) + out.slice(c.end);
+    kept.push(c);
     limit = c.start;
   }
-  return redactSecrets(out);
+  const pieces: string[] = [];
+  let at = 0;
+  for (let k = kept.length - 1; k >= 0; k--) {
+    const c = kept[k] as Cut;
+    pieces.push(script.slice(at, c.start), maskSecret(script.slice(c.start, c.end)));
+    at = c.end;
+  }
+  pieces.push(script.slice(at));
+  return redactSecrets(pieces.join(''));
+}
+
+/** `word` without the quotes and punctuation that close it. */
+function trimTrail(word: string): string {
+  let end = word.length;
+  while (end > 0 && TRAIL_CHARS.has(word.charAt(end - 1))) end--;
+  return word.slice(0, end);
 }
 
 /** Passwords in URLs and secret-named query parameters of `word` (at `offset` in the script). */
