@@ -1,4 +1,4 @@
-/** Maps 0-based character offsets to 1-based line/column, by binary search over line starts. */
+/** Maps 0-based character offsets to 1-based line/column, by binary search over line starts (LF, CRLF or lone CR). */
 export class LineIndex {
   private readonly starts: number[];
 
@@ -8,6 +8,14 @@ export class LineIndex {
     while (at !== -1) {
       starts.push(at + 1);
       at = text.indexOf('\n', at + 1);
+    }
+    // Lone CRs (old Mac line ends) are line breaks for editors too; rare, so only then the slow path.
+    if (text.includes('\r') && /\r(?!\n)/.test(text)) {
+      starts.length = 1;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
     }
     this.starts = starts;
   }

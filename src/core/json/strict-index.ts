@@ -33,7 +33,7 @@ class LineCounter {
     const n = text.length;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 10) {
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
         this.line++;
         this.lineStart = ++i;
       } else if (c === 32 || c === 13 || c === 9) i++;
