@@ -6,10 +6,71 @@ import { maskScriptSecrets } from './support/script-secrets';
 
 const POSIX_SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
 const POWERSHELLS = new Set(['powershell', 'pwsh']);
-/** `curl … | sh`, `wget -O- … | bash`, `iwr … | iex`: remote code straight into an interpreter. */
-const PIPE_TO_SHELL = /\b(curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|]*\|\s*(sudo\s+)?(sh|bash|zsh|dash|python3?|node|perl|ruby|iex|invoke-expression|pwsh|powershell)\b/i;
-const EVAL_DOWNLOAD = /\b(eval|source|\.)\s+["'`]?\$\((curl|wget)\b|\biex\s*\(\s*(new-object\s+net\.webclient|iwr|irm)/i;
 
+// Every pattern here runs on untrusted text of any size, so each is linear: literal alternations,
+// and quantified runs that cannot overlap the next possible start (or are bounded). Pipelines and
+// command lists are split by hand rather than scanned with `[^|]*`, which is quadratic on
+// `curl curl curl …`.
+
+/** Programs and calls that fetch a URL, in a shell or PowerShell command. */
+const DOWNLOADER = /\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b|\bnet\.webclient\b|\bdownloadstring\b/i;
+/** What follows a `|` when the pipe feeds an interpreter: `| sh`, `| sudo -E bash`, `|iex`. */
+const INTERPRETER_AFTER_PIPE =
+  /^\s*(?:sudo\s+(?:-\S{1,32}\s+){0,4})?(?:sh|bash|zsh|dash|ksh|mksh|ash|fish|python[0-9.]*|node|deno|bun|perl|ruby|php|iex|invoke-expression|pwsh|powershell)\b/i;
+const FETCH_COMMAND = '(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\\b';
+/**
+ * A download substituted into a command that runs it: `eval "$(curl …)"`, `source <(curl …)`,
+ * `. <(wget -O- …)`, `bash <(curl …)`, `sh -c "$(curl …)"`, `python3 <(curl …)`.
+ */
+const RUNS_SUBSTITUTION = new RegExp(
+  '(?:^|[\\s;&|(){}`"\'])(?:eval|source|\\.|exec|sh|bash|zsh|dash|ksh|mksh|ash|fish|python[0-9.]*|node|deno|bun|perl|ruby|php)\\s+' +
+    '(?:[-+][^\\s"\'`]{1,32}\\s+){0,4}["\']?(?:\\$\\(|<\\(|`)\\s*' +
+    FETCH_COMMAND,
+  'i',
+);
+/**
+ * A download substituted where a command stands, so its output is the command: `bash -c "$(curl -fsSL …)"`.
+ * Only blanks (not line breaks, which are separators) may follow a separator: `\s*` there would
+ * let every line break of a long run of them rescan the rest.
+ */
+const SUBSTITUTION_AS_COMMAND = new RegExp('(?:^|[;&|({\\r\\n]|\\b(?:then|do|else)\\s)[ \\t]*["\']?(?:\\$\\(|`)\\s*' + FETCH_COMMAND, 'i');
+/** In program code: library calls that fetch a URL (`urlopen`, `fetch(`, `Net::HTTP`, `DownloadString`, `iwr`). */
+const CODE_FETCH =
+  /\burlopen\b|\burllib\b|\burlretrieve\b|\b(?:requests|httpx)\s*\.\s*(?:get|post|request)\b|\bhttp\.client\b|\bfetch\s*\(|\bhttps?\s*\.\s*(?:get|request)\s*\(|\brequire\s*\(\s*["'](?:node:)?https?["']\s*\)|\baxios\b|\bXMLHttpRequest\b|Net::HTTP\b|open-uri\b|\bURI\s*\.\s*open\b|LWP::|HTTP::Tiny\b|\bfile_get_contents\s*\(\s*["']https?:|\bnet\.webclient\b|\bdownload(?:string|file)\b|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b/i;
+/** In program code: calls that run text as code (case matters: `Function(` is not `function (`). */
+const CODE_EVAL =
+  /(?<![\w.$])(?:eval|exec|execfile)\b|\bFunction\s*\(|\bvm\s*\.\s*(?:runIn\w+|Script|compileFunction)\b|\brunIn(?:This|New)Context\b|\binstance_eval\b|\bimport\s*\(\s*["'`]data:/;
+/** The PowerShell ones. */
+const PWSH_EVAL = /\b(?:iex|invoke-expression)\b|\[scriptblock\]\s*::\s*create\b|\.invokecommand\.invokescript\b/i;
+
+/** Interpreters that take program code in an argument, with the switch that introduces it. */
+const CODE_SWITCHES: readonly { program: RegExp; code: (word: string) => boolean }[] = [
+  { program: /^(?:python[0-9.]*|py|pypy[0-9.]*)$/, code: (w) => /^-[A-Za-z]*c$/.test(w) },
+  { program: /^(?:node|nodejs|bun)$/, code: (w) => w === '-e' || w === '--eval' || w === '-p' || w === '--print' || w === '-pe' },
+  { program: /^perl[0-9.]*$/, code: (w) => /^-[nlpwaT]*[eE]$/.test(w) },
+  { program: /^ruby[0-9.]*$/, code: (w) => /^-[nlpwad]*e$/.test(w) },
+  { program: /^php[0-9.]*$/, code: (w) => w === '-r' },
+];
+/** `npx -c "…"` / `npm exec --call "…"` run the string in a shell. */
+const NPM_EXECUTORS = new Set(['npx', 'npm']);
+/** Deno options whose value is the next word (most others take theirs after `=`). */
+const DENO_VALUE_OPTIONS = new Set(['-c', '--config', '--import-map', '--lock', '--cert', '--location', '--seed', '-L', '--log-level', '--ext']);
+const REMOTE_URL = /^https?:\/\//i;
+
+/** Splits a script into commands (`&&`, `||`, `;`, `|`, `&`, line breaks); quotes are not tracked: this is a heuristic. */
+const COMMAND_SEPARATOR = /[;&|\r\n]+/;
+/** Splits a command into words; redirections (`> /tmp/i.sh`) separate words too. */
+const WORD_SEPARATOR = /[\s<>]+/;
+/** Quotes and brackets around a word, cut before it is judged. */
+const WORD_WRAPPING = new Set(['"', "'", '`', '(', ')', '{', '}', '[', ']']);
+/** Words in front of the program of a command: `sudo`, `exec`, `then`…, and `NAME=value` assignments. */
+const COMMAND_PREFIXES = new Set(['sudo', 'exec', 'then', 'do', 'else', 'nohup', 'env', 'command', 'time', 'call', '!']);
+const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** Programs that download a URL to a file. */
+const FILE_DOWNLOADERS = new Set(['curl', 'wget', 'iwr', 'invoke-webrequest', 'irm', 'invoke-restmethod', 'aria2c', 'start-bitstransfer', 'certutil', 'bitsadmin']);
+/** Programs that run a file given as an operand. */
+const FILE_RUNNERS =
+  /^(?:sh|bash|zsh|dash|ksh|mksh|ash|fish|source|\.|&|python[0-9.]*|py|node|nodejs|deno|bun|perl|ruby|php|pwsh|powershell|cmd|start|start-process|invoke-item|msiexec|rundll32|cscript|wscript)$/;
 /** Grouped POSIX shell switches (`-c`, `-xc`, `-lc`, `-euc`, `+x`): a `c` among them makes the first operand the script. */
 const POSIX_SWITCHES = /^[-+][A-Za-z]+$/;
 /**
@@ -24,6 +85,8 @@ const PWSH_VALUE_PARAMS = ['executionpolicy', 'windowstyle', 'outputformat', 'in
 /** Their documented short aliases. */
 const PWSH_VALUE_ALIASES = new Set(['ep', 'ex', 'w', 'o', 'of', 'if', 'wd', 'config', 'v', 'settings', 'ea']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** An operand that is a process or command substitution, not a file name. */
+const SUBSTITUTION_OPERAND = /^(?:<\(|\$\(|`)/;
 const WHITESPACE_RUN = /\s+/g;
 
 /** How a shell is started, as far as the config shows. */
@@ -49,13 +112,35 @@ export const shellCommandRule = perServerRule(
     const first = words[0];
     if (first === undefined) return;
     const prog = programName(first.value);
-    const run = POSIX_SHELLS.has(prog) ? posixRun(words) : POWERSHELLS.has(prog) ? powershellRun(words, prog) : prog === 'cmd' ? cmdRun(words) : undefined;
+    const run = POSIX_SHELLS.has(prog)
+      ? posixRun(words)
+      : POWERSHELLS.has(prog)
+        ? powershellRun(words, prog)
+        : prog === 'cmd'
+          ? cmdRun(words)
+          : NPM_EXECUTORS.has(prog)
+            ? npmCallRun(words, prog)
+            : undefined;
     if (run === undefined) {
       // No shell wrapper, but a single argument may still carry a pipeline for a launcher that evaluates it.
+      let piped = false;
       for (const w of words) {
-        if (w.path && PIPE_TO_SHELL.test(w.value)) {
+        if (w.path && pipesDownloadToInterpreter(w.value)) {
+          piped = true;
           report({ server, path: w.path, severity: 'critical', message: `Server "${server.name}" pipes a download into an interpreter: ${excerpt(w.value)}.` });
         }
+      }
+      if (piped) return;
+      // `python3 -c "…urlopen(…)…exec…"`, `node -e "fetch(…).then(…eval…)"`.
+      const code = inlineCode(words, prog);
+      if (code?.at.path !== undefined && (downloadsAndRuns(code.text) || codeFetchesAndEvals(words.map((w) => w.value).join(' '), code.text))) {
+        report({ server, path: code.at.path, severity: 'critical', message: `Server "${server.name}" downloads code and runs it through ${prog}: ${excerpt(code.text)}.` });
+        return;
+      }
+      // `deno run -A https://…`: whatever the URL serves today, with the permissions granted.
+      const remote = remoteProgram(words, prog);
+      if (remote?.path !== undefined) {
+        report({ server, path: remote.path, severity: 'critical', message: `Server "${server.name}" runs a program straight from a URL through ${prog}: ${excerpt(remote.value)}.` });
       }
       return;
     }
@@ -80,14 +165,158 @@ function judge(server: McpServer, prog: string, run: ShellRun): { severity: Seve
         message: `${who} runs a ${prog} script hidden in base64 (-EncodedCommand): reviews of the config cannot see what it does${run.text === undefined ? '' : `; it decodes to ${excerpt(run.text)}`}.`,
       };
     case 'file':
+      // `bash <(curl …)`: the "file" is a download.
+      if (downloadsAndRuns(`${prog} ${run.text}`)) return { severity: 'critical', message: `${who} downloads code and runs it through ${prog}: ${excerpt(run.text)}.` };
       return { severity: 'low', message: `${who} runs the script file ${excerpt(run.text)} through ${prog}: what it runs is not visible in the config.` };
     case 'interactive':
       return { severity: 'low', message: `${who} starts an interactive ${prog}; what it runs is not visible in the config.` };
   }
 }
 
-function downloadsAndRuns(text: string): boolean {
-  return PIPE_TO_SHELL.test(text) || EVAL_DOWNLOAD.test(text);
+/**
+ * True when a script downloads code and runs it: piped into an interpreter, substituted into a
+ * command (`eval "$(curl …)"`, `bash <(curl …)`, `sh -c "$(curl …)"`), saved to a file that a later
+ * command runs (`curl … -o /tmp/i.sh && sh /tmp/i.sh`), or fetched and evaluated by inline code.
+ */
+export function downloadsAndRuns(text: string): boolean {
+  return (
+    pipesDownloadToInterpreter(text) ||
+    RUNS_SUBSTITUTION.test(text) ||
+    SUBSTITUTION_AS_COMMAND.test(text) ||
+    runsDownloadedFile(text) ||
+    codeFetchesAndEvals(text, text)
+  );
+}
+
+/** `curl … | sh`, `wget -O- … | sudo bash`, `iwr … | iex`: a download command right before a pipe into an interpreter. */
+function pipesDownloadToInterpreter(text: string): boolean {
+  if (!text.includes('|')) return false;
+  const segments = text.split('|');
+  for (let i = 0; i + 1 < segments.length; i++) {
+    if (DOWNLOADER.test(segments[i] as string) && INTERPRETER_AFTER_PIPE.test(segments[i + 1] as string)) return true;
+  }
+  return false;
+}
+
+/** Program code (or the words around it, for `perl -MLWP::Simple -e …`) that fetches a URL and evaluates text. */
+function codeFetchesAndEvals(context: string, code: string): boolean {
+  return CODE_FETCH.test(context) && (CODE_EVAL.test(code) || PWSH_EVAL.test(code));
+}
+
+/** A command that runs a file an earlier command of the script downloaded (matched by file name). */
+function runsDownloadedFile(text: string): boolean {
+  const downloaded = new Set<string>();
+  for (const command of text.split(COMMAND_SEPARATOR)) {
+    const words = command
+      .split(WORD_SEPARATOR)
+      .map(unwrapWord)
+      .filter((w) => w !== '');
+    let k = 0;
+    while (k < words.length && (COMMAND_PREFIXES.has((words[k] as string).toLowerCase()) || ASSIGNMENT_WORD.test(words[k] as string))) k++;
+    const head = words[k];
+    if (head === undefined) continue;
+    const prog = programName(head);
+    if (FILE_DOWNLOADERS.has(prog)) {
+      // Every operand and option value: the URL (whose name `-O` and wget keep) and the output file.
+      for (const w of words.slice(k + 1)) {
+        let target = w;
+        if (w.startsWith('--')) target = w.includes('=') ? w.slice(w.indexOf('=') + 1) : ''; // --output=/tmp/i.sh
+        else if (/^-[oO]./.test(w)) target = w.slice(2); // -o/tmp/i.sh
+        else if (w.startsWith('-')) target = '';
+        const name = fileName(target);
+        if (name !== '') downloaded.add(name);
+      }
+      continue;
+    }
+    if (downloaded.size === 0) continue;
+    // `./i.sh`, `/tmp/i.sh`, `.\i.ps1`, `i.bat`: the downloaded file itself; `sh /tmp/i.sh`: the
+    // program a runner runs (its first operand: `node index.js data.json` only reads the download).
+    if ((/[\\/]/.test(head) || fileName(head).includes('.')) && downloaded.has(fileName(head))) return true;
+    const operand = words.slice(k + 1).find((w) => !w.startsWith('-'));
+    if (operand !== undefined && FILE_RUNNERS.test(prog) && downloaded.has(fileName(operand))) return true;
+  }
+  return false;
+}
+
+/** `"/tmp/i.sh";` -> `/tmp/i.sh`. */
+function unwrapWord(word: string): string {
+  let from = 0;
+  let to = word.length;
+  while (from < to && WORD_WRAPPING.has(word.charAt(from))) from++;
+  while (to > from && (WORD_WRAPPING.has(word.charAt(to - 1)) || word.charAt(to - 1) === ',')) to--;
+  return word.slice(from, to);
+}
+
+/** The last path segment of a path or URL, lower-case, without a query: `https://x/i.sh?v=1` -> `i.sh`. */
+function fileName(path: string): string {
+  let end = path.length;
+  const query = path.search(/[?#]/);
+  if (query !== -1) end = query;
+  const bare = path.slice(0, end);
+  const cut = Math.max(bare.lastIndexOf('/'), bare.lastIndexOf('\\'));
+  return bare.slice(cut + 1).toLowerCase();
+}
+
+/**
+ * The program code given to an interpreter in an argument (`python3 -c CODE`, `node -e CODE`,
+ * `deno eval CODE`); rejoined when it was split out of a `command` string.
+ */
+function inlineCode(words: readonly Word[], prog: string): { at: Word; text: string } | undefined {
+  if (prog === 'deno') {
+    const k = words.findIndex((w, i) => i > 0 && !w.value.startsWith('-'));
+    if (k === -1 || (words[k] as Word).value !== 'eval') return undefined;
+    const c = words.findIndex((w, i) => i > k && !w.value.startsWith('-'));
+    return c === -1 ? undefined : { at: words[c] as Word, text: scriptAt(words, c, false) };
+  }
+  const family = CODE_SWITCHES.find((f) => f.program.test(prog));
+  if (family === undefined) return undefined;
+  for (let k = 1; k < words.length; k++) {
+    const v = (words[k] as Word).value;
+    if (!v.startsWith('-') || v === '-' || v === '--' || v === '-m') return undefined;
+    if (family.code(v)) return k + 1 < words.length ? { at: words[k + 1] as Word, text: scriptAt(words, k + 1, false) } : undefined;
+    const eq = v.indexOf('=');
+    if (eq !== -1 && family.code(v.slice(0, eq))) return { at: words[k] as Word, text: v.slice(eq + 1) };
+  }
+  return undefined;
+}
+
+/** The URL of `deno run [options] https://…` (or `deno https://…`), the program run straight from it. */
+function remoteProgram(words: readonly Word[], prog: string): Word | undefined {
+  if (prog !== 'deno') return undefined;
+  let subcommand = false;
+  for (let k = 1; k < words.length; k++) {
+    const v = (words[k] as Word).value;
+    if (v === '--') return undefined;
+    if (v.startsWith('-')) {
+      if (DENO_VALUE_OPTIONS.has(v)) k++;
+      continue;
+    }
+    if (!subcommand && (v === 'run' || v === 'serve')) {
+      subcommand = true;
+      continue;
+    }
+    return REMOTE_URL.test(v) ? (words[k] as Word) : undefined;
+  }
+  return undefined;
+}
+
+/** `npx -c "…"`, `npx --call "…"`, `npm exec -c "…"` (also `x`): npm runs the string in a shell, like `sh -c`. */
+function npmCallRun(words: readonly Word[], prog: string): ShellRun | undefined {
+  let k = 1;
+  if (prog === 'npm') {
+    const sub = words[1]?.value;
+    if (sub !== 'exec' && sub !== 'x') return undefined;
+    k = 2;
+  }
+  for (; k < words.length; k++) {
+    const at = words[k] as Word;
+    const v = at.value;
+    if (v.startsWith('--call=')) return { kind: 'script', at, text: v.slice('--call='.length) };
+    if (v === '-c' || v === '--call') return k + 1 < words.length ? { kind: 'script', at: words[k + 1] as Word, text: scriptAt(words, k + 1, false) } : undefined;
+    if (v === '-p' || v === '--package') k++;
+    else if (v === '--' || !v.startsWith('-')) return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -130,7 +359,10 @@ function posixRun(words: readonly Word[]): ShellRun {
   }
   if (k >= words.length) return { kind: 'interactive' };
   if (scriptFlag) return { kind: 'script', at: words[k] as Word, text: scriptAt(words, k, false) };
-  return { kind: 'file', at: words[k] as Word, text: (words[k] as Word).value };
+  const operand = (words[k] as Word).value;
+  // `bash <(curl …)`: a process substitution, maybe split over several args; keep all of it.
+  if (SUBSTITUTION_OPERAND.test(operand)) return { kind: 'file', at: words[k] as Word, text: scriptAt(words, k, true) };
+  return { kind: 'file', at: words[k] as Word, text: operand };
 }
 
 /** `cmd /c …` that `unwrap` kept because its line is a script, or a bare `cmd`. */

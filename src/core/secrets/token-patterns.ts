@@ -8,8 +8,8 @@ export interface TokenPattern {
   readonly label: string;
   /**
    * Global: iterate with `exec` from `lastIndex = 0` (and leave it at 0), or with `matchAll`. The
-   * left boundary only refuses a preceding letter or digit (Slack tokens: or dash), so `mask_ghp_…`
-   * inside a longer identifier is found while `task-force…` is not read as `sk-…`.
+   * left boundary only refuses a preceding letter or digit, so `mask_ghp_…` inside a longer
+   * identifier is found while `task-force…` is not read as `sk-…`.
    */
   readonly pattern: RegExp;
   /** The fixed, non-secret lead of every match (shown when masking). */
@@ -46,18 +46,20 @@ function escapeRegExp(s: string): string {
  */
 
 /** A token that is a literal prefix followed by a body: the common case. */
-function prefixed(id: string, label: string, prefix: string, body: string, right = RIGHT, left = LEFT): TokenPattern {
-  return { id, label, prefix, anchors: [prefix], anchorsStartMatch: true, pattern: new RegExp(left + escapeRegExp(prefix) + body + right, 'g') };
+function prefixed(id: string, label: string, prefix: string, body: string, right = RIGHT): TokenPattern {
+  return { id, label, prefix, anchors: [prefix], anchorsStartMatch: true, pattern: new RegExp(LEFT + escapeRegExp(prefix) + body + right, 'g') };
 }
 
 /**
  * Slack bodies are letters, digits and dashes, and a digit is required (so prose like
- * `xoxb-placeholder` is not one; real tokens carry one within the first few characters). The left
- * boundary also refuses a `-`: a start after a dash would lie inside the body of an earlier one,
- * and rescanning it from every `xoxb-` of `xoxb-xoxb-…` is quadratic.
+ * `xoxb-placeholder` is not one; real tokens carry one within the first few characters). A body
+ * ends before a dash that starts another Slack token (and may end there): otherwise every
+ * `xoxb-` of `xoxb-xoxb-…` would rescan the rest of the value (quadratic).
  */
+const SLACK_PREFIX = '(?:xox[bpars]|xapp)-';
 function slack(id: string, label: string, prefix: string): TokenPattern {
-  return prefixed(id, label, prefix, '(?=[A-Za-z-]{0,256}[0-9])[0-9A-Za-z][0-9A-Za-z-]{9,}', RIGHT_URL, '(?<![A-Za-z0-9-])');
+  const dash = `-(?!${SLACK_PREFIX})`; // a dash that does not start another token
+  return prefixed(id, label, prefix, `(?=[A-Za-z-]{0,256}[0-9])[0-9A-Za-z](?:[0-9A-Za-z]|${dash}){9,}`, `(?![A-Za-z0-9_]|${dash})`);
 }
 
 /**

@@ -136,3 +136,19 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('linear-time rewrites', () => {
+  it('splits capital runs before a capitalised word, and trims one separator at each end', () => {
+    assert.equal(suggestEnvVarName('XApiKey', 'srv'), 'SRV_X_API_KEY');
+    assert.equal(suggestEnvVarName('HTTPProxyPassword', 'srv'), 'SRV_HTTP_PROXY_PASSWORD');
+    assert.equal(suggestEnvVarName('__x-api-key__', '--my--server--'), 'MY_SERVER_X_API_KEY');
+    assert.equal(suggestEnvVarName('_', '_'), 'SECRET');
+    const long = suggestEnvVarName('A'.repeat(100_000) + 'b', 'srv');
+    assert.equal(long, 'SRV_' + 'A'.repeat(99_999) + '_AB');
+  });
+
+  it('gives a whole-value shell reference its offset after leading blanks', () => {
+    assert.deepEqual(findReferences('  \t$GITHUB_TOKEN  '), [{ kind: 'shell', name: 'GITHUB_TOKEN', start: 3, end: 16 }]);
+    assert.deepEqual(findReferences('\n${API_KEY}'), [{ kind: 'shell', name: 'API_KEY', start: 1, end: 11 }]);
+  });
+});

@@ -193,9 +193,9 @@ const schemaPath = join(__dirname, '..', 'report', 'sarif-2.1.0-rtm.5.schema.jso
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
 const validateSarif = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>);
 
-/** Lines as the tool counts them: split at `\n` only (a `\r` before it is part of the line). */
+/** Lines as editors (and the tool) count them: a `\n`, or a lone `\r`, ends a line; the `\r` of `\r\n` is part of its line. */
 function lineLengths(text: string): number[] {
-  return text.split('\n').map((l) => l.length);
+  return text.split(/\n|\r(?!\n)/).map((l) => l.length);
 }
 
 function assertPosition(what: string, file: string, line: number, column: number, texts: ReadonlyMap<string, string>): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { stripAnsi } from '../../../src/core/report/ansi';
+import { sanitizeForTerminal, stripAnsi } from '../../../src/core/report/ansi';
 import { renderTable } from '../../../src/core/report/table-report';
 import { BASE, GLOBAL_FILE, PROJECT_FILE, configError, finding, result, richResult, source } from './fixtures';
 
@@ -30,6 +30,27 @@ describe('renderTable', () => {
     assert.ok(!text.includes('\u202e'));
     assert.ok(text.includes('evil\\x1b]0;owned'), 'escapes are shown, visibly');
     assert.ok(!plain(result()).includes('\x1b'));
+  });
+
+  it('shows invisible and format characters as escapes: tag characters, fillers, selectors, bidi controls', () => {
+    const INVISIBLE = [
+      0x00ad, 0x034f, 0x061c, 0x115f, 0x1160, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e,
+      0x2060, 0x2061, 0x2064, 0x2066, 0x2069, 0x3164, 0xfe00, 0xfe0f, 0xfeff, 0xffa0, 0xe0000, 0xe0001, 0xe0041, 0xe007f, 0xe0100, 0xe01ef,
+    ];
+    for (const code of INVISIBLE) {
+      const ch = String.fromCodePoint(code);
+      const shown = code <= 0xff ? `\\x${code.toString(16)}` : `\\u{${code.toString(16)}}`;
+      assert.equal(sanitizeForTerminal(`a${ch}b`), `a${shown}b`, code.toString(16));
+    }
+    // Text hidden in tag characters ("ignore" spelled with U+E0069…) becomes visible, whole code points.
+    const hidden = 'run ' + [...'ignore'].map((c) => String.fromCodePoint(0xe0000 + (c.codePointAt(0) ?? 0))).join('');
+    const r = richResult();
+    r.findings.push(finding({ server: hidden, message: `tool ${hidden}`, fingerprint: 'tags' }));
+    const text = plain(r, 200);
+    for (const code of INVISIBLE) assert.ok(!text.includes(String.fromCodePoint(code)), code.toString(16));
+    assert.ok(text.includes('run \\u{e0069}\\u{e0067}\\u{e006e}'));
+    // Visible text, including other non-ASCII letters and emoji, is left alone.
+    assert.equal(sanitizeForTerminal('café 中文 🔑 ½'), 'café 中文 🔑 ½');
   });
 
   it('colours severities when colour is on, without letting input inject escapes', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertAt, assertAtString, assertFinding, assertNoFinding, assessFiles, findingsOf, GLOBAL_CLINE, GLOBAL_OPTS, KILO, LEGACY, legacyConfig, valueAfter } from './helpers';
+import { dangerOf, type Danger } from '../../../src/core/rules/support/tool-names';
 
 const RULE = 'auto-approve-dangerous';
 const CATEGORY = 'auto-approve-dangerous';
@@ -90,5 +91,50 @@ describe('auto-approve-dangerous: negatives', () => {
     });
     const r = await assessFiles({ [LEGACY]: text });
     assertNoFinding(r, RULE);
+  });
+});
+
+describe('auto-approve-dangerous: tool names', () => {
+  it('ignores tools named after Object.prototype members (no "undefined by its name" finding)', async () => {
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__'];
+    for (const n of names) assert.equal(dangerOf(n), undefined, n);
+    const text = legacyConfig({ proto: { command: 'node', args: ['x.js'], alwaysAllow: names } });
+    const r = await assessFiles({ [LEGACY]: text });
+    assertNoFinding(r, RULE);
+  });
+
+  it('classifies the tools of reference servers whose verb follows the service name', async () => {
+    const expected: Record<string, Danger> = {
+      git_commit: 'write',
+      git_push: 'write',
+      git_reset: 'write',
+      git_checkout: 'write',
+      git_add: 'write',
+      git_create_branch: 'write',
+      slack_post_message: 'send',
+      slack_reply_to_thread: 'send',
+      puppeteer_evaluate: 'execute',
+      browser_evaluate: 'execute',
+      playwright_evaluate: 'execute',
+      apply_migration: 'write',
+      kubectl_apply: 'write',
+      execute_sql: 'execute',
+      run_query: 'execute',
+    };
+    for (const [tool, danger] of Object.entries(expected)) assert.equal(dangerOf(tool), danger, tool);
+    const readOnly = ['git_status', 'git_diff', 'git_diff_staged', 'git_log', 'git_show', 'read_file', 'list_directory', 'search_code', 'get_issue', 'browser_snapshot', 'browser_navigate', 'slack_list_channels', 'slack_get_users'];
+    for (const tool of readOnly) assert.equal(dangerOf(tool), undefined, tool);
+
+    const tools = [...Object.keys(expected), ...readOnly];
+    const text = legacyConfig({ ref: { command: 'node', args: ['x.js'], alwaysAllow: tools } });
+    const r = await assessFiles({ [LEGACY]: text });
+    const fs = findingsOf(r, RULE, 'ref');
+    assert.deepEqual(fs.map((f) => tools[f.jsonPath[3] as number]).sort(), Object.keys(expected).sort());
+    for (const f of fs) assert.doesNotMatch(f.message, /undefined/);
+    const push = fs.find((f) => tools[f.jsonPath[3] as number] === 'git_push');
+    assert.equal(push?.severity, 'medium');
+    const evaluate = fs.find((f) => tools[f.jsonPath[3] as number] === 'puppeteer_evaluate');
+    assert.equal(evaluate?.severity, 'high');
+    assert.match(evaluate?.message ?? '', /executes commands by its name/);
   });
 });

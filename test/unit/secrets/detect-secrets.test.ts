@@ -7,6 +7,7 @@ import {
   isHighEntropySecretValue,
   isSecretLikeName,
   maskSecret,
+  redactSecrets,
   shannonEntropy,
 } from '../../../src/core/secrets/detect-secrets';
 import { TOKEN_PREFIXES } from '../../../src/core/secrets/token-patterns';
@@ -409,5 +410,69 @@ describe('robustness', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('linear-time rewrites keep their verdicts', () => {
+  it('still reads versions as versions, with `-` and `+` parts (VERSION_LIKE without nested quantifiers)', () => {
+    // Long and random enough to be judged on shape alone (not on length or entropy).
+    for (const v of ['1.2.3-beta.4+build.567', 'v10.20.30-rc-1.x-y-z+exp.sha.5114f85', '2.0.0+build-2024.01.15-abc', '^1.2.3-alpha-beta-gamma.9', '1.2-a-b-c-d-e-f-g-h-i-j-k-l']) {
+      assert.equal(isHighEntropySecretValue(v), false, v);
+    }
+    // A version shape with an empty part is not a version (the original pattern refused these too).
+    assert.equal(isHighEntropySecretValue('1.2.3-Xq9+Zr4Kp+'), true);
+    assert.equal(isHighEntropySecretValue('1.2.3+Xq9Zr++Kp4Wm7Tn'), true);
+  });
+
+  it('answers at once for a version-like value with a failing tail (was exponential)', () => {
+    const started = performance.now();
+    assert.equal(isHighEntropySecretValue('1.2' + '-a'.repeat(40) + '!'), false);
+    assert.ok(performance.now() - started < 500);
+  });
+
+  it('splits capital runs before a capitalised word as before', () => {
+    for (const n of ['XApiKey', 'APIKey', 'OAuthToken', 'HTTPPassword', 'XMLHttpSecret']) assert.equal(isSecretLikeName(n), true, n);
+    for (const n of ['APIKeyPath', 'OAuthTokenURL', 'HTTPPasswordFile']) assert.equal(isSecretLikeName(n), false, n);
+  });
+
+  it('judges names longer than 256 characters not secret-like', () => {
+    assert.equal(isSecretLikeName('X'.repeat(250) + '_TOKEN'), true);
+    assert.equal(isSecretLikeName('X'.repeat(300) + '_TOKEN'), false);
+    assert.equal(isSecretLikeName('A'.repeat(100_000)), false);
+  });
+
+  it('decodes Basic credentials by hand: a colon with text on both sides, all printable', () => {
+    const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
+    assert.equal(isHighEntropySecretValue(basic('alice:wonderland')), true);
+    assert.equal(isHighEntropySecretValue(basic('::::wonderland')), true);
+    assert.equal(isHighEntropySecretValue(basic(':' + 'a'.repeat(11))), false);
+    assert.equal(isHighEntropySecretValue(basic('a'.repeat(11) + ':')), false);
+    assert.equal(isHighEntropySecretValue(basic(':'.repeat(70_000) + '\u0001')), false);
+  });
+
+  it('trims only trailing whitespace off a cut-off private key match', () => {
+    const cut = PEM.split('\n').slice(0, 3).join('\n');
+    const found = findKnownSecrets(`${cut}\n\n  \n`);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.value, cut);
+  });
+
+  it('finds two private keys in one value, each to its END line', () => {
+    const found = findKnownSecrets(`${PEM}\n${PEM}`);
+    assert.deepEqual(
+      found.map((m) => [m.start, m.end]),
+      [
+        [0, PEM.length],
+        [PEM.length + 1, 2 * PEM.length + 1],
+      ],
+    );
+  });
+
+  it('redacts many tokens in one text, in place', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `k${i}=${GHP}`).join(' ');
+    const out = redactSecrets(text);
+    assert.ok(!out.includes(GHP));
+    assert.equal(out.split('ghp_…7f3a').length - 1, 200);
+    assert.ok(out.startsWith('k0=ghp_…7f3a k1=ghp_…7f3a'));
   });
 });

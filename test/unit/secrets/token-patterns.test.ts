@@ -228,3 +228,50 @@ describe('TOKEN_PATTERNS', () => {
     );
   });
 });
+
+describe('TOKEN_PATTERNS: boundaries that keep matching linear', () => {
+  const first = (id: string, s: string): RegExpExecArray | null => {
+    const p = TOKEN_PATTERNS.find((q) => q.id === id) as TokenPattern;
+    p.pattern.lastIndex = 0;
+    const m = p.pattern.exec(s);
+    p.pattern.lastIndex = 0;
+    return m;
+  };
+
+  it('a JWT header never runs over `_eyJ` / `-eyJ`; a header holding one is matched from there, payload and signature included', () => {
+    const token = jwt();
+    assert.equal(first('jwt', `mask_${token}`)?.[0], token);
+    const [header = '', payload = '', signature = ''] = token.split('.');
+    const odd = `${header}_eyJ${fake(8, ALNUM, 60)}.${payload}.${signature}`;
+    const m = first('jwt', odd);
+    assert.equal(m?.index, header.length + 1);
+    assert.ok(m?.[0].endsWith(`.${payload}.${signature}`));
+  });
+
+  it('a Slack body never runs over a dash that starts another Slack token', () => {
+    const token = slack('xoxb');
+    for (const around of [`mask_${token}`, `x-${token}`, `Bearer ${token}`, `--slack-token=${token}`, `"${token}"`]) assert.equal(first('slack-bot', around)?.[0], token, around);
+    // The outer `xoxb-` takes the inner prefix as part of its body; the inner one does not end it.
+    assert.equal(first('slack-bot', `xoxb-${token}`)?.[0], `xoxb-${token}`);
+    // …but a body ends before `-xoxp-`, so two tokens glued by a dash are matched one by one.
+    const two = `${token}-${slack('xoxp')}`;
+    assert.equal(first('slack-bot', two)?.[0], token);
+    assert.equal(first('slack-user', two)?.[0], slack('xoxp'));
+  });
+
+  it('a Slack token still needs a digit, now looked for in its first 256 characters', () => {
+    assert.equal(first('slack-bot', 'xoxb-' + 'a'.repeat(300) + '1'), null);
+    assert.ok(first('slack-bot', 'xoxb-' + 'a'.repeat(200) + '1'));
+  });
+
+  it('a private key search for its END line stops at the next BEGIN line', () => {
+    const a = pem('RSA ', 20);
+    const cutOff = a.split('\n').slice(0, 3).join('\n');
+    const p = TOKEN_PATTERNS.find((q) => q.id === 'private-key') as TokenPattern;
+    const matches = [...`${cutOff}\n${a}`.matchAll(p.pattern)].map((m) => m[0].trimEnd());
+    // The cut-off key runs on over the base64 (the greedy branch) and takes the second key with it;
+    // what matters is that both are inside a match.
+    assert.equal(matches.length, 1);
+    assert.ok(matches[0]?.includes(a));
+  });
+});
