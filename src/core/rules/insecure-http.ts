@@ -1,5 +1,5 @@
 import { formatJsonPath } from '../model/location';
-import { isSecretLikeName } from '../secrets/detect-secrets';
+import { isSecretLikeName } from '../secrets/secret-names';
 import { perServerRule } from './rule';
 import { isLoopbackHost, serverUrls } from './support/urls';
 

@@ -1,6 +1,7 @@
 import { findReferences, isPureReference } from '../config/references';
 import { formatJsonPath } from '../model/location';
-import { findKnownSecrets, isHighEntropySecretValue, isSecretLikeName, maskSecret } from '../secrets/detect-secrets';
+import { findKnownSecrets, isHighEntropySecretValue, maskSecret } from '../secrets/detect-secrets';
+import { isSecretLikeName } from '../secrets/secret-names';
 import { perServerRule } from './rule';
 import { scannableStrings } from './support/scannable';
 import { parseUrl } from './support/urls';

@@ -14,10 +14,11 @@ import { describe, it } from 'node:test';
 import { findReferences, stripReferences, suggestEnvVarName } from '../../../src/core/config/references';
 import { globMatch } from '../../../src/core/policy/glob';
 import { sanitizeForTerminal, stripAnsi } from '../../../src/core/report/ansi';
-import { downloadsAndRuns } from '../../../src/core/rules/shell-command';
+import { downloadsAndRuns } from '../../../src/core/rules/support/download-and-run';
 import { maskScriptSecrets } from '../../../src/core/rules/support/script-secrets';
 import { dangerOf } from '../../../src/core/rules/support/tool-names';
-import { findKnownSecrets, isHighEntropySecretValue, isSecretLikeName, maskSecret, redactSecrets } from '../../../src/core/secrets/detect-secrets';
+import { findKnownSecrets, isHighEntropySecretValue, maskSecret, redactSecrets } from '../../../src/core/secrets/detect-secrets';
+import { isSecretLikeName } from '../../../src/core/secrets/secret-names';
 import { TOKEN_PATTERNS } from '../../../src/core/secrets/token-patterns';
 import { assessFiles, findingsOf, LEGACY, legacyConfig } from '../rules/helpers';
 

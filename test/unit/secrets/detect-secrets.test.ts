@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { findReferences } from '../../../src/core/config/references';
-import {
-  findKnownSecrets,
-  isHighEntropySecretValue,
-  isSecretLikeName,
-  maskSecret,
-  redactSecrets,
-  shannonEntropy,
-} from '../../../src/core/secrets/detect-secrets';
+import { findKnownSecrets, isHighEntropySecretValue, maskSecret, redactSecrets, shannonEntropy } from '../../../src/core/secrets/detect-secrets';
+import { isSecretLikeName } from '../../../src/core/secrets/secret-names';
 import { TOKEN_PREFIXES } from '../../../src/core/secrets/token-patterns';
 import { ALNUM, B64, DIGITS, fake, HEX, UPPER, URLSAFE } from './fake-tokens';
 

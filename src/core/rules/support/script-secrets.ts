@@ -1,4 +1,5 @@
-import { isHighEntropySecretValue, isSecretLikeName, maskSecret, redactSecrets } from '../../secrets/detect-secrets';
+import { isHighEntropySecretValue, maskSecret, redactSecrets } from '../../secrets/detect-secrets';
+import { isSecretLikeName } from '../../secrets/secret-names';
 
 const WORD = /\S+/g;
 /** Quotes and punctuation around a shell word: `"API_KEY=x";` -> `API_KEY=x`. */
