@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import { assessTarget } from '../../core/assess/assess-workspace';
 import { OversightError } from '../../core/errors';
 import { atLeast, SeveritySchema } from '../../core/model/severity';
@@ -24,11 +25,13 @@ export async function assessWorkspace(deps: AssessDeps): Promise<void> {
     let policyBroken = false;
     for (const folder of folders) {
       const cfg = vscode.workspace.getConfiguration('mcpOversight', folder.uri);
+      // Settings are user input too: parsed, with the documented defaults for anything malformed.
       const min = SeveritySchema.catch('info').parse(cfg.get('minimumSeverity'));
-      const policyFile = cfg.get<string>('policyFile', '.kilocode/mcp-policy.json');
+      const policyFile = z.string().min(1).catch('.kilocode/mcp-policy.json').parse(cfg.get('policyFile'));
+      const includeGlobal = z.boolean().catch(true).parse(cfg.get('includeGlobalConfigs'));
       const { result, policyErrors } = await assessTarget(deps.fs, {
         path: folder.uri.fsPath,
-        includeGlobal: cfg.get<boolean>('includeGlobalConfigs', true),
+        includeGlobal,
         home: homedir(),
         platform: process.platform,
         env: { XDG_CONFIG_HOME: process.env['XDG_CONFIG_HOME'], APPDATA: process.env['APPDATA'] },
