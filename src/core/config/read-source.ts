@@ -1,5 +1,5 @@
 import { parseDocument } from '../json/parse-document';
-import { redactSecrets } from '../secrets/detect-secrets';
+import { redactError } from '../secrets/detect-secrets';
 import type { SpanNode } from '../json/span';
 import type { ConfigError } from '../model/config-error';
 import type { McpServer } from '../model/server';
@@ -23,11 +23,6 @@ export interface SourceRead {
 }
 
 /** Reads one candidate file into a source and its servers. Never throws: problems become ConfigErrors. */
-/** Errors quote the file (keys, duplicate names): they get the same second redaction pass as findings. */
-export function redactError(e: ConfigError): ConfigError {
-  return { ...e, message: redactSecrets(e.message), field: redactSecrets(e.field) };
-}
-
 export async function readSource(fs: FileSystemPort, c: Candidate, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<SourceRead> {
   const id = `${c.format}:${c.displayPath}`;
   const base: ConfigSource = {

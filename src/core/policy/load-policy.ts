@@ -1,8 +1,8 @@
 import { DocumentContext } from '../config/document-context';
-import { redactError } from '../config/read-source';
 import { parseDocument } from '../json/parse-document';
 import type { ConfigError } from '../model/config-error';
 import type { FileSystemPort } from '../ports/file-system';
+import { redactError } from '../secrets/detect-secrets';
 import { ALL_RULES } from '../rules/all-rules';
 import { EMPTY_POLICY, isCategoryKey, PolicySchema, type Policy } from './policy-schema';
 

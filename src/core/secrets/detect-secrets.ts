@@ -1,5 +1,6 @@
 import { findReferences, stripReferences } from '../config/references';
 import { candidatePatterns, TOKEN_PREFIXES, type TokenPattern } from './token-patterns';
+import type { ConfigError } from '../model/config-error';
 
 export interface SecretMatch {
   /** The credential's label, e.g. `GitHub personal access token`. */
@@ -329,6 +330,11 @@ export function redactSecrets(text: string): string {
  * ones. A private key shows only its armour line, `-----BEGIN RSA PRIVATE KEY-----…`. An auth
  * scheme (`Bearer `) is kept in front.
  */
+/** Config and policy errors quote the file (keys, duplicate names): the same second redaction pass as findings. */
+export function redactError(e: ConfigError): ConfigError {
+  return { ...e, message: redactSecrets(e.message), field: redactSecrets(e.field) };
+}
+
 export function maskSecret(value: string): string {
   const pem = PEM_HEADER.exec(value);
   if (pem) return `${pem[0]}…`;
