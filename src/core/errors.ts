@@ -11,6 +11,19 @@ export const ERROR_CODES = [
   'policy.invalid',
   'io',
   'internal',
+  // Stable codes of the two MCP servers (the wire contract of issue 3; clients switch on them).
+  'INVALID_ARGUMENT',
+  'GRANT_INVALID',
+  'GRANT_EXPIRED',
+  'GRANT_MISMATCH',
+  'APPROVAL_REQUIRED',
+  'APPROVAL_DECLINED',
+  'STALE_PROPOSAL',
+  'PROPOSAL_INVALID',
+  'ALREADY_APPLIED',
+  'TARGET_UNWRITABLE',
+  'EXECUTION_NOT_FOUND',
+  'ROLLBACK_CONFLICT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -10,6 +10,18 @@ const TEXT: Record<ErrorCode, string> = {
   'policy.invalid': 'The MCP policy file is invalid',
   io: 'A file operation failed',
   internal: 'MCP Oversight hit an internal error',
+  INVALID_ARGUMENT: 'An MCP Oversight server was given an invalid argument',
+  GRANT_INVALID: 'The approval could not be verified, so nothing was changed',
+  GRANT_EXPIRED: 'The approval expired, so nothing was changed',
+  GRANT_MISMATCH: 'The approval is for something else, so nothing was changed',
+  APPROVAL_REQUIRED: 'This needs a person\'s approval first',
+  APPROVAL_DECLINED: 'The change was declined',
+  STALE_PROPOSAL: 'The file changed since the proposal was made; review a fresh proposal',
+  PROPOSAL_INVALID: 'The proposed change is invalid',
+  ALREADY_APPLIED: 'This change was already applied',
+  TARGET_UNWRITABLE: 'The config file could not be written',
+  EXECUTION_NOT_FOUND: 'No such applied change',
+  ROLLBACK_CONFLICT: 'The file changed after the change was applied, so it was not rolled back',
 };
 
 export async function presentError(e: unknown, log: vscode.LogOutputChannel): Promise<void> {
