@@ -25,6 +25,25 @@ export default tseslint.config(
     },
   },
   {
+    // The two MCP servers never depend on each other (each must work alone) nor on the extension or CLI.
+    files: ['src/servers/compliance/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'MCP servers run outside VS Code.' }], patterns: [{ group: ['**/installer/**', '**/extension/**', '**/cli/**'], message: 'The Compliance Server imports core, live and servers/kit only.' }] }],
+    },
+  },
+  {
+    files: ['src/servers/installer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'MCP servers run outside VS Code.' }], patterns: [{ group: ['**/compliance/**', '**/live/**', '**/extension/**', '**/cli/**'], message: 'The Installer imports core and servers/kit only.' }] }],
+    },
+  },
+  {
+    files: ['src/servers/kit/**/*.ts', 'src/live/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Runs outside VS Code.' }], patterns: [{ group: ['**/compliance/**', '**/installer/**', '**/extension/**', '**/cli/**'], message: 'Shared server code depends on core only.' }] }],
+    },
+  },
+  {
     files: ['webview-ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
