@@ -28,6 +28,8 @@ export interface ProbeOptions {
   /** SIGTERM-to-SIGKILL grace for the process group (default 1000 ms). */
   killGraceMs?: number;
   clientInfo?: { name: string; version: string };
+  /** Told the pid of each process started (it leads its own process group): for logs and tests. */
+  onSpawn?: (serverId: string, pid: number) => void;
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 30_000;
@@ -116,6 +118,8 @@ export async function probeServer(server: McpServer, opts: ProbeOptions): Promis
     if (launch.kind === 'stdio') {
       stdio = new StdioProcessTransport({ ...launch, maxMessageBytes: maxBytes, ...(opts.killGraceMs === undefined ? {} : { killGraceMs: opts.killGraceMs }) });
       stdio.onfailure = (f) => abortWith(f.code, f.message);
+      const onSpawn = opts.onSpawn;
+      if (onSpawn) stdio.onspawn = (pid) => onSpawn(server.id, pid);
       watch(stdio);
       client = newClient();
       await client.connect(stdio, request);
@@ -169,6 +173,12 @@ function classify(e: unknown, remote: boolean): ProbeReason {
   if (e instanceof ResponseTooLarge || cause instanceof ResponseTooLarge) return { code: 'too-large', message };
   // fetch() rejects with a TypeError whose cause says why (ECONNREFUSED, ENOTFOUND, a bad certificate).
   const http = (x: unknown) => x instanceof StreamableHTTPError || x instanceof SseError || (remote && x instanceof TypeError);
-  if (http(e) || http(cause)) return { code: 'http-error', message: cause && !message.includes(cause.message) ? `${message}: ${cause.message}` : message };
+  if (http(e) || http(cause)) return { code: 'http-error', message: withStatus(e, cause && !message.includes(cause.message) ? `${message}: ${cause.message}` : message) };
   return { code: 'protocol-error', message };
+}
+
+/** The SDK's HTTP errors keep the status apart from their text (`Error POSTing to endpoint: <body>`). */
+function withStatus(e: unknown, message: string): string {
+  const code = e instanceof StreamableHTTPError || e instanceof SseError ? e.code : undefined;
+  return typeof code === 'number' && code > 0 ? `HTTP ${code}: ${message}` : message;
 }

@@ -74,7 +74,7 @@ export async function connectRemote(
     } catch (e) {
       if (!(e instanceof StreamableHTTPError) || e.code === undefined || e.code < 400 || e.code >= 500) throw e;
       const sse = await connectSse(newClient, endpoint, requestInit, fetchFn, request, onTransport).catch((sseError: unknown) => {
-        throw new Error(`Streamable HTTP: ${e.message}; SSE fallback: ${sseError instanceof Error ? sseError.message : String(sseError)}`, { cause: sseError });
+        throw new Error(`Streamable HTTP: HTTP ${e.code}: ${e.message}; SSE fallback: ${sseError instanceof Error ? sseError.message : String(sseError)}`, { cause: sseError });
       });
       return sse;
     }

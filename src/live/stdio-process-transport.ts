@@ -36,6 +36,7 @@ export class StdioProcessTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T) => void;
   onfailure?: (failure: StdioFailure) => void;
+  onspawn?: (pid: number) => void;
   failure: StdioFailure | undefined;
   protocolVersion: string | undefined;
 
@@ -92,7 +93,10 @@ export class StdioProcessTransport implements Transport {
       this.child = child;
       this.leaderExited = new Promise((r) => child.once('exit', () => r()));
       child.once('spawn', () => {
-        if (child.pid !== undefined) trackGroup(child.pid);
+        if (child.pid !== undefined) {
+          trackGroup(child.pid);
+          this.onspawn?.(child.pid);
+        }
         resolve();
       });
       child.once('error', (e) => {
