@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// Bundles a benchmark the way the shipped code is bundled (esbuild, no tsx wrappers) and runs it.
-// Usage: node scripts/bench.mjs [bench/static-assessment.bench.ts]
+// Bundles each benchmark the way the shipped code is bundled (esbuild, no tsx wrappers) and runs it.
+// Usage: node scripts/bench.mjs [bench/<name>.bench.ts ...]   (default: every bench/*.bench.ts, in name order)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
-const entry = process.argv[2] ?? 'bench/static-assessment.bench.ts';
-const outfile = `.bench-out/${entry.replace(/^bench\//, '').replace(/\.ts$/, '.js')}`;
-await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning' });
-const r = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const entries = process.argv.length > 2 ? process.argv.slice(2) : readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort().map((f) => `bench/${f}`);
+let status = 0;
+for (const entry of entries) {
+  const outfile = `.bench-out/${entry.replace(/^bench\//, '').replace(/\.ts$/, '.js')}`;
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning' });
+  console.log(`== ${entry}`);
+  const r = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
+  status ||= r.status ?? 1;
+}
+process.exit(status);
