@@ -20,4 +20,5 @@ export const HASH_TAGS = {
   assessmentRequest: 'mcp-oversight/assessment-request/v1',
   grant: 'mcp-oversight/grant/v1',
   toolDefinition: 'mcp-oversight/tool-definition/v1',
+  rollback: 'mcp-oversight/rollback/v1',
 } as const;
