@@ -109,6 +109,8 @@ describe('live probe', () => {
       fixture('huge-count', 'huge', '5000'),
       fixture('huge-message', 'huge', '2000', '4000'),
       fixture('poison', 'poison'),
+      fixture('paged', 'paged', '3'),
+      fixture('endless-pages', 'paged', '100000'),
       fixture('slow', 'slow', '300'),
       fixture('spawn-child', 'spawn-child', childPidFile),
       fixture('ignore-sigterm', 'ignore-sigterm'),
@@ -138,6 +140,8 @@ describe('live probe', () => {
       'huge-count': 'too-large',
       'huge-message': 'too-large',
       poison: 'ok',
+      paged: 'ok',
+      'endless-pages': 'too-large',
       slow: 'ok',
       'spawn-child': 'ok',
       'ignore-sigterm': 'ok',
@@ -182,6 +186,11 @@ describe('live probe', () => {
     assert.match(byName(probes, 'huge-count').reason?.message ?? '', /more than 1000 tools/);
     assert.match(byName(probes, 'huge-message').reason?.message ?? '', /more than 4194304 bytes/);
     assert.match(byName(probes, 'hang').reason?.message ?? '', /8000 ms/);
+    assert.deepEqual(
+      byName(probes, 'paged').tools.map((t) => t.name),
+      ['page_0', 'page_1', 'page_2'],
+    );
+    assert.match(byName(probes, 'endless-pages').reason?.message ?? '', /more than 50 pages of tools/);
 
     const poison = byName(probes, 'poison').tools;
     const description = (name: string) => poison.find((t) => t.name === name)?.description ?? '';
@@ -354,6 +363,8 @@ describe('live probe', () => {
             const transport = sse.get(url.searchParams.get('sessionId') ?? '');
             if (transport) await transport.handlePostMessage(req, res);
             else res.writeHead(404).end();
+          } else if (url.pathname === '/huge') {
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: 0, result: { pad: 'x'.repeat(5 * 1024 * 1024) } }));
           } else if (url.pathname === '/broken') {
             res.writeHead(500).end('boom');
           } else res.writeHead(url.pathname === '/sse' ? 405 : 404).end();
@@ -377,6 +388,7 @@ describe('live probe', () => {
           remote('sse', 'sse', '/sse'),
           remote('unauthorised', 'streamable-http', '/mcp', { Authorization: 'Bearer wrong' }),
           remote('server-error', 'streamable-http', '/broken'),
+          remote('huge', 'streamable-http', '/huge'),
           entry('refused', { transport: 'streamable-http', url: refused }),
           remote('input', 'streamable-http', '/mcp', { Authorization: 'Bearer ${input:token}' }),
         ],
@@ -389,6 +401,7 @@ describe('live probe', () => {
         sse: ['ok', 'sse'],
         unauthorised: ['http-error', undefined],
         'server-error': ['http-error', undefined],
+        huge: ['too-large', undefined],
         refused: ['http-error', undefined],
         input: ['unresolved-reference', undefined],
       });
