@@ -97,7 +97,7 @@ export function buildLivePlan(input: PlanInput): { plan: LiveAssessmentPlan; ser
 export function describeLivePlan(plan: LiveAssessmentPlan): string {
   if (plan.servers.length === 0) return 'No configured server would be started.';
   const lines = plan.servers.map((s) => {
-    const what = s.transport === 'stdio' ? `runs: ${maskScriptSecrets([s.command ?? '', ...s.args].join(' '))}${s.cwd ? ` (in ${s.cwd})` : ''}` : `connects to: ${s.url ?? ''}`;
+    const what = s.transport === 'stdio' ? `runs: ${maskScriptSecrets([s.command ?? '', ...s.args].join(' '))}${s.cwd ? ` (in ${s.cwd})` : ''}` : `connects to: ${maskScriptSecrets(s.url ?? '')}`;
     const env = s.envKeys.length > 0 ? ` with env ${s.envKeys.join(', ')}` : '';
     return `- ${s.name} ${redactSecrets(what)}${env}`;
   });

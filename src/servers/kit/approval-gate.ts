@@ -42,7 +42,7 @@ export class ApprovalGate {
       throw new OversightError('GRANT_INVALID', 'This server has no coordinator key to verify grants with (start it with --grant-key). Nothing was done.');
     }
     const client = server.server.getClientVersion();
-    if (server.server.getClientCapabilities()?.elicitation === undefined) {
+    if (server.server.getClientCapabilities()?.elicitation?.form === undefined) {
       throw new OversightError('APPROVAL_REQUIRED', `This ${subject.kind} needs a person's approval, and this MCP client cannot ask for it (no elicitation support). Use MCP Oversight's coordinator, or start the server with --grant-key and pass signed grants.`);
     }
     const answer = await server.server.elicitInput({

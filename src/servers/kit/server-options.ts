@@ -21,7 +21,7 @@ export interface ServerOptions {
 
 export type ParsedArgs = { kind: 'run'; options: ServerOptions } | { kind: 'help' } | { kind: 'version' };
 
-const PortSchema = z.coerce.number().int().min(0).max(65535);
+const PortSchema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(0).max(65535));
 
 export function usage(bin: string): string {
   return [
