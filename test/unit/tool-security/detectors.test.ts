@@ -115,10 +115,10 @@ describe('tool-description-too-long', () => {
 
 describe('hidden characters: legitimate uses are left alone', () => {
   for (const [label, text] of [
-    ['emoji ZWJ sequence', 'Team 👩‍💻 and family 👨‍👩‍👧'],
-    ['emoji with VS16', 'Love ❤️ and keycap 1️⃣'],
+    ['emoji ZWJ sequence', 'Team 👩\u200d💻 and family 👨\u200d👩\u200d👧'],
+    ['emoji with VS16', 'Love ❤\ufe0f and keycap 1\ufe0f\u20e3'],
     ['subdivision flag', 'Scotland 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}'],
-    ['Persian ZWNJ', 'می‌خواهم'],
+    ['Persian ZWNJ', 'می\u200cخواهم'],
     ['RLM in Hebrew', 'שלום\u200f world'],
     ['CRLF line ends', 'line one\r\nline two'],
   ] as const) {
