@@ -17,7 +17,8 @@ import { loadPolicy } from '../../../core/policy/load-policy';
 import { MemoryFileSystem } from '../../../core/ports/memory-file-system';
 import { buildProposal } from '../../../core/remediation/build-proposal';
 import { RemediationProposalSchema, type RemediationProposal } from '../../../core/remediation/proposal-schema';
-import { safeTool, toolResult } from '../../kit/tool-result';
+import { toolResult } from '../../kit/tool-result';
+import { installerTool } from '../tool-wrap';
 import { containerOf, describeSpec, entryFor, envReference, fillSpec, InstallTargetSchema, ParamsSchema, ServerNameSchema, ServerSpecSchema, type InstallTarget } from '../install-spec';
 import type { InstallerContext } from '../installer-context';
 import { allowedTargets, type AllowedTarget } from '../targets';
@@ -100,7 +101,7 @@ export function registerInstallServer(server: McpServer, ctx: InstallerContext):
       outputSchema: InstallServerOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    safeTool(async (args) => {
+    installerTool(async (args) => {
       const { target, text } = await chooseTarget(ctx, args.target);
       const format = target.format ?? 'kilocode-legacy';
       const container = containerOf(format);
