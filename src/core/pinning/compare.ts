@@ -93,8 +93,15 @@ export function definitionDiff(server: string, tool: string, before: PinnedDefin
   return text.length <= MAX_DIFF ? text : text.slice(0, MAX_DIFF) + `\n… (diff cut at ${MAX_DIFF} characters)\n`;
 }
 
-/** Rule ids of the pinning check (category `tool-definition-changed`). */
-export type PinRuleId = 'tool-definition-changed' | 'tool-definition-added' | 'tool-definition-removed' | 'tool-definitions-not-pinned' | 'tool-definition-unpinnable';
+/** Rule ids of the pinning check (category `tool-definition-changed`), with their severities. */
+export const PIN_RULES = {
+  'tool-definition-changed': 'high',
+  'tool-definition-added': 'medium',
+  'tool-definition-removed': 'low',
+  'tool-definition-unpinnable': 'medium',
+  'tool-definitions-not-pinned': 'info',
+} as const satisfies Record<string, Severity>;
+export type PinRuleId = keyof typeof PIN_RULES;
 
 export interface PinHit {
   category: 'tool-definition-changed';
