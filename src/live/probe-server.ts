@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -90,6 +91,8 @@ export async function probeServer(server: McpServer, opts: ProbeOptions): Promis
 
   // One signal for everything that ends this probe early: timeout, cancellation, a transport failure.
   const ac = new AbortController();
+  // Every request of the SDK listens on it (and pages of long lists add up): not a leak.
+  setMaxListeners(1000, ac.signal);
   const abortWith = (code: UnreachableCode, message: string) => {
     if (!ac.signal.aborted) ac.abort(new ProbeFailure({ code, message }));
   };
@@ -139,7 +142,8 @@ export async function probeServer(server: McpServer, opts: ProbeOptions): Promis
   try {
     contents = await raceAbort(session, ac.signal);
   } catch (e) {
-    reason = ac.signal.reason instanceof ProbeFailure ? ac.signal.reason.reason : classify(e, launch.kind === 'remote');
+    const failure = ac.signal.aborted ? undefined : await stdio?.failureSoon(250);
+    reason = failure ?? (ac.signal.reason instanceof ProbeFailure ? ac.signal.reason.reason : classify(e, launch.kind === 'remote'));
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCancel);

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Process groups we started and have not yet killed. If this process exits first (an uncaught
@@ -32,25 +33,83 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
+    setTimeout(resolve, Math.max(0, ms)).unref();
   });
+
+/**
+ * Whether any process of the group is still running. `kill(-pgid, 0)` alone cannot tell: where
+ * PID 1 does not reap (many containers), dead orphans stay in the group as zombies. So when it says
+ * "someone is there", Linux's /proc is asked whether anyone there is not a zombie.
+ */
+export function groupHasLiveMembers(pgid: number): boolean {
+  try {
+    process.kill(process.platform === 'win32' ? pgid : -pgid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => d.charCodeAt(0) >= 48 && d.charCodeAt(0) <= 57);
+  } catch {
+    return true;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so cut at the last ")".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/**
+ * The group, and the leader by pid while Node has not reaped it (so its pid cannot have been
+ * reused): between fork and setsid the child is not its group's leader yet, and a probe cancelled
+ * at that instant must still reach it.
+ */
+function signalAll(child: ChildProcess, pgid: number, signal: NodeJS.Signals): void {
+  signalGroup(pgid, signal);
+  if (running(child)) {
+    try {
+      process.kill(pgid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Waits for the leader's exit, then polls the group, until `deadline`; true when nobody is left. */
+async function groupGone(child: ChildProcess, pgid: number, leaderExited: Promise<void>, deadline: number): Promise<boolean> {
+  await Promise.race([leaderExited, sleep(deadline - Date.now())]);
+  for (;;) {
+    if (!running(child) && !groupHasLiveMembers(pgid)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(10);
+  }
+}
 
 /**
  * Stops the process group led by `child` (spawned with `detached: true`, so its pid is the group id
  * and a `sh -c "npx …"` wrapper's grandchildren are in it too): SIGTERM to the whole group, up to
- * `graceMs` for the leader to exit, then SIGKILL to the group whatever happened. The SIGKILL is
- * unconditional because members that outlive their leader are orphans nobody would wait for, and
- * "is the group empty?" cannot be asked reliably: where PID 1 does not reap, dead orphans stay as
- * zombies and still answer `kill(-pgid, 0)`. Resolves once the leader has exited (or after a second
- * grace period if even SIGKILL did not end it, e.g. a process in uninterruptible sleep).
+ * `graceMs` for all of it to exit, then SIGKILL to whoever is left and up to `graceMs` more for them
+ * to be gone. Resolves only when no process of the group runs any more (or, past both graces, when
+ * something survives even SIGKILL, such as a process stuck in uninterruptible sleep).
  */
 export async function killGroup(child: ChildProcess, leaderExited: Promise<void>, graceMs: number): Promise<void> {
   const pgid = child.pid;
   if (pgid === undefined) return;
-  const running = child.exitCode === null && child.signalCode === null;
-  signalGroup(pgid, 'SIGTERM');
-  if (running) await Promise.race([leaderExited, sleep(graceMs)]);
-  signalGroup(pgid, 'SIGKILL');
+  signalAll(child, pgid, 'SIGTERM');
+  if (!(await groupGone(child, pgid, leaderExited, Date.now() + graceMs))) {
+    signalAll(child, pgid, 'SIGKILL');
+    await groupGone(child, pgid, leaderExited, Date.now() + graceMs);
+  }
   live.delete(pgid);
-  if (child.exitCode === null && child.signalCode === null) await Promise.race([leaderExited, sleep(graceMs)]);
 }

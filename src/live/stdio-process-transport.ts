@@ -48,6 +48,7 @@ export class StdioProcessTransport implements Transport {
   private stderrBytes = 0;
   private closing: Promise<void> | undefined;
   private leaderExited: Promise<void> = Promise.resolve();
+  private readonly failureWaiters: ((f: StdioFailure) => void)[] = [];
 
   constructor(private readonly opts: StdioProcessOptions) {
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -65,6 +66,24 @@ export class StdioProcessTransport implements Transport {
     const tail = all.length > this.tailBytes ? all.subarray(all.length - this.tailBytes) : all;
     // A cut may fall inside a UTF-8 sequence: drop the replacement characters it leaves at the start.
     return tail.toString('utf8').replace(/^\uFFFD+/, '');
+  }
+
+  /**
+   * The recorded failure, waiting up to `ms` for it when the process is gone or going (exited, or
+   * its stdin broken) but the exit is not reported yet: a request can fail on the broken pipe a
+   * moment before the exit is noticed, and "exited with code 4" is the reason, not "Not connected".
+   */
+  failureSoon(ms: number): Promise<StdioFailure | undefined> {
+    const child = this.child;
+    const going = child !== undefined && (child.exitCode !== null || child.signalCode !== null || child.stdin?.writable !== true);
+    if (this.failure || !going) return Promise.resolve(this.failure);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.failure), ms);
+      this.failureWaiters.push((f) => {
+        clearTimeout(timer);
+        resolve(f);
+      });
+    });
   }
 
   setProtocolVersion(version: string): void {
@@ -160,6 +179,7 @@ export class StdioProcessTransport implements Transport {
     const failure: StdioFailure = { code, message };
     this.failure = failure;
     this.onfailure?.(failure);
+    for (const w of this.failureWaiters.splice(0)) w(failure);
     return failure;
   }
 

@@ -107,7 +107,7 @@ describe('live probe', () => {
       fixture('crash-after-init', 'crash-after-init'),
       fixture('garbage', 'garbage'),
       fixture('huge-count', 'huge', '5000'),
-      fixture('huge-message', 'huge', '2000', '4000'),
+      fixture('huge-message', 'huge', '1100', '4000'),
       fixture('poison', 'poison'),
       fixture('paged', 'paged', '3'),
       fixture('endless-pages', 'paged', '100000'),
@@ -118,7 +118,14 @@ describe('live probe', () => {
       entry('disabled', { command: NODE, args: [FIXTURE, 'normal'], enabled: false }),
     ];
     const progress: number[] = [];
-    const probes = await probeServers(servers, { ...base(), timeoutMs: 8000, concurrency: servers.length, killGraceMs: 300, onProgress: (done) => progress.push(done) });
+    // The hang runs alongside all the others and is cancelled once they are all done: a generous
+    // timeout (19 processes starting at once on a busy 2-core machine) then costs nothing.
+    const ac = new AbortController();
+    const onProgress = (done: number) => {
+      progress.push(done);
+      if (done === servers.length - 1) ac.abort();
+    };
+    const probes = await probeServers(servers, { ...base(), signal: ac.signal, timeoutMs: 30_000, concurrency: servers.length, killGraceMs: 300, maxPages: 10, onProgress });
 
     assert.deepEqual(
       probes.map((p) => p.serverId),
@@ -133,7 +140,7 @@ describe('live probe', () => {
       memory: 'ok',
       filesystem: 'ok',
       normal: 'ok',
-      hang: 'timeout',
+      hang: 'cancelled',
       crash: 'exited',
       'crash-after-init': 'exited',
       garbage: 'protocol-error',
@@ -185,12 +192,11 @@ describe('live probe', () => {
     assert.match(afterInit.reason?.message ?? '', /code 4/);
     assert.match(byName(probes, 'huge-count').reason?.message ?? '', /more than 1000 tools/);
     assert.match(byName(probes, 'huge-message').reason?.message ?? '', /more than 4194304 bytes/);
-    assert.match(byName(probes, 'hang').reason?.message ?? '', /8000 ms/);
     assert.deepEqual(
       byName(probes, 'paged').tools.map((t) => t.name),
       ['page_0', 'page_1', 'page_2'],
     );
-    assert.match(byName(probes, 'endless-pages').reason?.message ?? '', /more than 50 pages of tools/);
+    assert.match(byName(probes, 'endless-pages').reason?.message ?? '', /more than 10 pages of tools/);
 
     const poison = byName(probes, 'poison').tools;
     const description = (name: string) => poison.find((t) => t.name === name)?.description ?? '';
@@ -209,7 +215,7 @@ describe('live probe', () => {
     const t = performance.now();
     const probe = await probeServer(fixture('hang', 'hang'), { ...base(), timeoutMs: 1000, onSpawn: (_id, pid) => pids.add(pid) });
     assert.equal(probe.reason?.code, 'timeout');
-    assert.ok(performance.now() - t < 3000);
+    assert.ok(performance.now() - t < 6000, 'well before the default 30 s');
     assert.equal(pids.size, 1);
     assertAllGone(pids);
   });
@@ -221,7 +227,7 @@ describe('live probe', () => {
     const pids = new Set<number>();
     const ac = new AbortController();
     const run = probeServers([wrapped, fixture('hang', 'hang'), fixture('slow', 'slow', '60000')], { ...base(), signal: ac.signal, concurrency: 2, timeoutMs: 20_000, onSpawn: (_id, pid) => pids.add(pid) });
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       try {
         if (Number(readFileSync(pidFile, 'utf8')) > 0) break;
       } catch {
@@ -298,7 +304,7 @@ describe('live probe', () => {
       const probes = await probeServers(servers(), {
         env: { ...process.env, PROBE_MODE: 'normal', PROBE_NOTE: secret },
         workspaceFolder: ws,
-        timeoutMs: 8000,
+        timeoutMs: 30_000,
         onSpawn: (id, pid) => {
           pids.push(pid);
           spawned.add(pid);
@@ -392,7 +398,7 @@ describe('live probe', () => {
           entry('refused', { transport: 'streamable-http', url: refused }),
           remote('input', 'streamable-http', '/mcp', { Authorization: 'Bearer ${input:token}' }),
         ],
-        { env: { REMOTE_TOKEN: 'right-token-123' }, workspaceFolder: tmp, timeoutMs: 5000 },
+        { env: { REMOTE_TOKEN: 'right-token-123' }, workspaceFolder: tmp, timeoutMs: 30_000 },
       );
       const got = Object.fromEntries(probes.map((p) => [p.serverName, [p.reason?.code ?? p.status, p.usedTransport]]));
       assert.deepEqual(got, {
