@@ -208,21 +208,29 @@ export class InstallerEngine {
     const plan = await this.plan(proposal);
     // Exactly once: the grant that already applied this proposal gets the first result back.
     const prior = await this.priorApply(grant, subjectHash);
-    if (prior !== undefined) return this.applyResult(prior, true);
+    if (prior !== undefined && prior.status !== 'applying') return this.applyResult(prior, true);
     // With a grant, the approval is checked first (nothing about the files is told to a caller without
     // one). Without, the cheap refusals come first: nobody is asked to approve what cannot be applied.
     const ask = () => approve({ kind: 'remediation', subjectHash, question: applyQuestion(proposal, subjectHash) }, grant);
     let approval: Approval;
     if (grant !== undefined) {
       approval = await ask();
-      await this.checkCurrent(proposal, plan, await this.readAll(plan));
+      // The same grant being applied right now: wait for the lock, then return its result.
+      if (prior === undefined) await this.checkCurrent(proposal, plan, await this.readAll(plan));
     } else {
       await this.checkCurrent(proposal, plan, await this.readAll(plan));
       approval = await ask();
     }
     if (approval.via === 'grant') checkGrantTarget(approval.grant, proposal.files.map((f) => ({ file: f.file, hash: f.baseHash })));
-    return this.lock.run(async () => {
+    return this.lock.run(async ({ tookOver }) => {
+      if (tookOver) await this.recover(); // another Installer process died mid-apply since we started
       const again = await this.priorApply(grant, subjectHash);
+      if (again?.status === 'applying') {
+        // Nothing of ours is in flight under the lock: this one was interrupted and is not resolved yet.
+        throw new OversightError('TARGET_UNWRITABLE', `Execution ${again.executionId} with this grant was interrupted and is not resolved yet; nothing was done now. Restart the Installer (it resolves interrupted executions at start), then apply again.`, {
+          details: { executionId: again.executionId },
+        });
+      }
       if (again !== undefined) return this.applyResult(again, true);
       return this.commit(proposal, plan, approvalRecord(approval, subjectHash, grant, this.deps.newId));
     });
@@ -294,7 +302,7 @@ export class InstallerEngine {
     });
   }
 
-  /** A journal record for this grant that applied, or undefined; another grant reusing its id is refused. */
+  /** The journal record of this grant (any status but failed), or undefined; another grant reusing its id is refused. */
   private async priorApply(grant: unknown, subjectHash: string): Promise<ExecutionRecord | undefined> {
     const g = grantDigest(grant);
     if (g === undefined) return undefined;
@@ -486,7 +494,8 @@ export class InstallerEngine {
     this.rollbackConflict(first, this.kinds(first, await this.readRecordFiles(first)), first.status === 'rolling-back');
     const approval = await approve({ kind: 'remediation', subjectHash, question: rollbackQuestion(request, subjectHash) }, grant);
     if (approval.via === 'grant') checkGrantTarget(approval.grant, request.files.map((f) => ({ file: f.file, hash: f.currentHash })));
-    return this.lock.run(async () => {
+    return this.lock.run(async ({ tookOver }) => {
+      if (tookOver) await this.recover();
       const r = await this.record(executionId);
       if (r.status === 'rolled-back') return this.rollbackResult(r, true);
       this.assertRollbackable(r);

@@ -31,11 +31,12 @@ export class ApplyLock {
     private readonly waitMs = 5_000,
   ) {}
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` holding the lock; `tookOver` says the previous owner died holding it (recovery is due). */
+  run<T>(fn: (held: { tookOver: boolean }) => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
-      await this.acquire();
+      const tookOver = await this.acquire();
       try {
-        return await fn();
+        return await fn({ tookOver });
       } finally {
         await unlink(this.file).catch(() => undefined);
       }
@@ -54,15 +55,16 @@ export class ApplyLock {
     }
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(): Promise<boolean> {
     const deadline = Date.now() + this.waitMs;
+    let tookOver = false;
     for (;;) {
       // Written aside, then hard-linked into place: the lock appears atomically, already holding the pid.
       const mine = `${this.file}.${process.pid}`;
       await writeFile(mine, `${process.pid}\n`, { mode: 0o600 });
       try {
         await link(mine, this.file);
-        return;
+        return tookOver;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       } finally {
@@ -71,6 +73,7 @@ export class ApplyLock {
       const owner = Number.parseInt(await readFile(this.file, 'utf8').catch(() => ''), 10);
       if (!alive(owner)) {
         await unlink(this.file).catch(() => undefined);
+        tookOver = true;
         continue;
       }
       if (Date.now() > deadline) {

@@ -76,6 +76,19 @@ describe('Installer engine: apply', () => {
     assert.match(readFileSync(sb.vscode, 'utf8'), /^\t\t"extra": \{$/m, 'tabs kept');
   });
 
+  it('may write the workspace\'s tool lock file and global MCP configs (they are discovered targets)', async () => {
+    sb = sandbox();
+    const lock = join(sb.ws, '.kilocode', 'mcp-oversight.lock.json');
+    const cursor = join(sb.home, '.cursor', 'mcp.json');
+    const p = propose([
+      { kind: 'pin-tools', description: 'pin', file: lock, edits: [{ jsonPath: ['servers', 'alpha'], value: { tools: {} } }], risk: 'low' },
+      addServer(cursor, 'mcpServers', 'global-one'),
+    ], sb.ws);
+    const r = await sb.ctx.engine.apply(p, grantForProposal(p), gateApprove(sb.ctx));
+    assert.deepEqual(r.files.map((f) => f.created), [true, true]);
+    assert.equal(readFileSync(cursor, 'utf8'), p.files[1]!.newText);
+  });
+
   it('applies with a person\'s answer when there is no coordinator key (elicitation)', async () => {
     sb = sandbox({ grantKey: false });
     const p = propose([removeAutoApprove(sb.legacy)], sb.ws);
@@ -453,6 +466,22 @@ describe('Installer engine: recovery at start', () => {
     assert.match(after.notes.join(' '), /\.vscode\/mcp\.json had been changed by something else/);
     assert.equal(readFileSync(sb.vscode, 'utf8'), '{ "servers": {} } // mine');
     assert.equal(readFileSync(sb.legacy, 'utf8'), LEGACY_TEXT);
+  });
+
+  it('resolves what another Installer process left when it takes over that dead process\'s lock', async () => {
+    sb = sandbox();
+    const p = propose([removeAutoApprove(sb.legacy), addServer(sb.vscode, 'servers', 'x')], sb.ws);
+    const r = await sb.ctx.engine.apply(p, grantForProposal(p), gateApprove(sb.ctx));
+    // Another process, started after us, was killed with one file renamed: record open, lock left.
+    const rec = (await sb.ctx.engine.journal.get(r.executionId))!;
+    rec.status = 'applying';
+    await sb.ctx.engine.journal.put(rec);
+    writeFileSync(sb.vscode, VSCODE_TEXT);
+    writeFileSync(join(sb.stateDir, 'apply.lock'), '999999\n');
+    const q = propose([addServer(join(sb.ws, '.roo', 'mcp.json'), 'mcpServers', 'y')], sb.ws);
+    await sb.ctx.engine.apply(q, grantForProposal(q), gateApprove(sb.ctx));
+    assert.equal((await sb.ctx.engine.journal.get(r.executionId))?.status, 'failed');
+    assert.equal(readFileSync(sb.legacy, 'utf8'), LEGACY_TEXT, 'the half-applied execution was put back');
   });
 
   it('takes over the lock of a dead process', async () => {
