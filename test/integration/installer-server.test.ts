@@ -46,7 +46,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the bundles when ours is missing or older than what it is built from. */
-export function ensureInstallerBundle(): void {
+function ensureInstallerBundle(): void {
   const sources = Math.max(newestMtime(join(ROOT, 'src', 'servers', 'installer')), newestMtime(join(ROOT, 'src', 'servers', 'kit')), newestMtime(join(ROOT, 'src', 'core')));
   if (existsSync(BUNDLE_PATH) && statSync(BUNDLE_PATH).mtimeMs >= sources) return;
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', shell: process.platform === 'win32' });

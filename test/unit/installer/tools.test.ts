@@ -13,7 +13,7 @@ import { ElicitRequestSchema, type ClientCapabilities } from '@modelcontextproto
 import type { RemediationProposal } from '../../../src/core/remediation/proposal-schema';
 import { envNameOf } from '../../../src/servers/installer/install-spec';
 import { createInstallerServerWith } from '../../../src/servers/installer/installer-server';
-import { grantForProposal, LEGACY_TEXT, makeContext, sandbox, snapshot, type Sandbox } from './helpers';
+import { grantFor, grantForProposal, LEGACY_TEXT, makeContext, sandbox, snapshot, type Sandbox } from './helpers';
 
 const TOKEN = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
 
@@ -193,7 +193,6 @@ describe('apply_remediation and rollback over MCP', () => {
     assert.equal((listed.data['executions'] as unknown[]).length, 1);
     const prep = await call(c, 'prepare_rollback', { executionId });
     assert.equal(prep.isError, false, prep.text);
-    const { grantFor } = await import('./helpers');
     const target = prep.data['grantTarget'] as { targetFile: string; baseHash: string };
     const rb = await call(c, 'rollback', { executionId, grant: grantFor(prep.data['subjectHash'] as string, target.targetFile, target.baseHash) });
     assert.equal(rb.isError, false, rb.text);
