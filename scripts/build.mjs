@@ -10,6 +10,8 @@ const production = process.argv.includes('--production');
 const ENTRIES = [
   { out: 'dist/extension.js', entry: 'src/extension/extension.ts', platform: 'node', external: ['vscode'] },
   { out: 'dist/cli.js', entry: 'src/cli/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
+  { out: 'dist/compliance-server.js', entry: 'src/servers/compliance/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
+  { out: 'dist/installer-server.js', entry: 'src/servers/installer/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
   { out: 'dist/webview/main.js', entry: 'webview-ui/src/main.ts', platform: 'browser' },
 ];
 

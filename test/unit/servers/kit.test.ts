@@ -16,7 +16,7 @@ import type { Grant } from '../../../src/core/grants/grant-schema';
 import { ApprovalGate, type ApprovalSubject } from '../../../src/servers/kit/approval-gate';
 import { guardRequest, type GuardOptions } from '../../../src/servers/kit/http-guard';
 import { parseServerArgs, usage } from '../../../src/servers/kit/server-options';
-import { safeTool, toolError, toolResult } from '../../../src/servers/kit/tool-result';
+import { ERROR_META_KEY, safeTool, toolError, toolResult } from '../../../src/servers/kit/tool-result';
 import { randomAlnum } from '../rules/helpers';
 
 const PORT = 43117;
@@ -211,7 +211,8 @@ describe('toolResult / toolError / safeTool', () => {
     const text = (r.content[0] as { text: string }).text;
     assert.match(text, /^GRANT_EXPIRED: expired; token ghp_…/);
     assert.ok(!text.includes(PAT));
-    assert.deepEqual(r.structuredContent, { error: { code: 'GRANT_EXPIRED', message: text.slice('GRANT_EXPIRED: '.length), details: { expiresAt: 'x' } } });
+    assert.equal(r.structuredContent, undefined, 'errors stay out of structuredContent (clients validate it against the output schema)');
+    assert.deepEqual(r._meta?.[ERROR_META_KEY], { code: 'GRANT_EXPIRED', message: text.slice('GRANT_EXPIRED: '.length), details: { expiresAt: 'x' } });
   });
 
   it('a plain Error becomes internal: message only (no stack), redacted, no details', () => {
@@ -222,12 +223,12 @@ describe('toolResult / toolError / safeTool', () => {
     assert.ok(!text.includes(PAT));
     assert.ok(!text.includes(' at '), 'no stack frames');
     assert.ok(!JSON.stringify(r).includes(e.stack!.split('\n')[1]!.trim()));
-    assert.deepEqual((r.structuredContent as { error: { details: unknown } }).error.details, {});
+    assert.deepEqual((r._meta?.[ERROR_META_KEY] as { details: unknown }).details, {});
     assert.match(toolError('a string').content[0]!.type, /text/);
     assert.equal((toolError('a string').content[0] as { text: string }).text, 'internal: Unexpected error: a string');
   });
 
-  it('redacts secrets in the details too', { todo: 'toolError passes OversightError.details through unredacted (today only hashes, paths and field names go there)' }, () => {
+  it('redacts secrets in the details too', () => {
     const r = toolError(new OversightError('INVALID_ARGUMENT', 'bad', { details: { value: PAT } }));
     assert.ok(!JSON.stringify(r).includes(PAT));
   });
@@ -238,7 +239,7 @@ describe('toolResult / toolError / safeTool', () => {
     });
     const r = await boom({}, {});
     assert.equal(r.isError, true);
-    assert.equal((r.structuredContent as { error: { code: string } }).error.code, 'STALE_PROPOSAL');
+    assert.equal((r._meta?.[ERROR_META_KEY] as { code: string }).code, 'STALE_PROPOSAL');
     const fine = safeTool(async (a: { x: number }) => toolResult({ x: a.x }));
     assert.deepEqual((await fine({ x: 2 }, {})).structuredContent, { x: 2 });
   });
@@ -293,7 +294,8 @@ async function callGated(gate: ApprovalGate, args: { grant?: unknown }, client: 
   await Promise.all([server.connect(st), c.connect(ct)]);
   try {
     const r = await c.callTool({ name: 'act', arguments: args });
-    const structured = r.structuredContent as { approval?: { via: string; approver: unknown; grant?: unknown }; error?: { code: string; message: string } };
+    const error = r._meta?.[ERROR_META_KEY] as { code: string; message: string } | undefined;
+    const structured = { ...(r.structuredContent as { approval?: { via: string; approver: unknown; grant?: unknown } } | undefined), ...(error !== undefined ? { error } : {}) };
     return { result: r, structured, asked };
   } finally {
     await c.close();
