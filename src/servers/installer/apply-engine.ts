@@ -1,10 +1,12 @@
 import { dirname, join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { canonicalJson } from '../../core/crypto/canonical-json';
 import { hashCanonical, HASH_TAGS, sha256Hex } from '../../core/crypto/hash';
 import { OversightError } from '../../core/errors';
 import { ABSENT_FILE_HASH, ApproverSchema, SignedGrantSchema, type Grant } from '../../core/grants/grant-schema';
 import type { FileSystemPort } from '../../core/ports/file-system';
+import { redactSecrets } from '../../core/secrets/detect-secrets';
 import { newTextFor } from '../../core/remediation/build-proposal';
 import { RemediationProposalSchema, type ProposalAction, type ProposalFile, type RemediationProposal } from '../../core/remediation/proposal-schema';
 import type { Approval, ApprovalSubject } from '../kit/approval-gate';
@@ -139,6 +141,11 @@ function checkGrantTarget(grant: Grant, files: readonly { file: string; hash: st
       details: { targetFile: grant.targetFile, expected: f.hash, granted: grant.baseHash },
     });
   }
+}
+
+/** The diff `buildProposal` shows for a file (same call, same labels, secrets masked). */
+function diffOf(displayPath: string, base: string | undefined, newText: string): string {
+  return redactSecrets(createTwoFilesPatch(displayPath, displayPath, base ?? '', newText, base === undefined ? '(new file)' : 'current', 'proposed'));
 }
 
 const QUESTION_DIFF_LIMIT = 6000;
@@ -297,6 +304,10 @@ export class InstallerEngine {
       }
       if (text !== f.pf.newText) {
         throw new OversightError('PROPOSAL_INVALID', `${f.pf.displayPath}: the proposal's newText is not what its edits give on this file, so it was not written. Request a fresh proposal.`, { details: { file: f.pf.file } });
+      }
+      // The diff is what a person reviews: it must describe exactly this change.
+      if (f.pf.diff !== diffOf(f.pf.displayPath, decodeText(states[i]!), text)) {
+        throw new OversightError('PROPOSAL_INVALID', `${f.pf.displayPath}: the proposal's diff does not describe its change, so it was not written. Request a fresh proposal.`, { details: { file: f.pf.file } });
       }
       return text;
     });

@@ -113,8 +113,14 @@ export class Journal {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    const parsed = ExecutionRecordSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new OversightError('internal', `The journal record ${this.path(executionId)} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = ExecutionRecordSchema.safeParse(json);
+    if (!parsed.success) throw new OversightError('internal', `The journal record ${this.path(executionId)} is damaged (${parsed.error.issues[0]?.message ?? 'not JSON'}); it cannot be used for a rollback. Restore the files by hand if needed.`);
     return parsed.data;
   }
 

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { assessTarget } from '../../../src/core/assess/assess-workspace';
 import { sha256Hex } from '../../../src/core/crypto/hash';
+import { nodeFileSystem } from '../../../src/core/ports/node-file-system';
+import { buildProposal } from '../../../src/core/remediation/build-proposal';
+import { actionsFromFindings } from '../../../src/core/remediation/finding-actions';
 import { ABSENT_FILE_HASH } from '../../../src/core/grants/grant-schema';
 import { nodeFileOps, type FileOps } from '../../../src/servers/installer/file-ops';
 import {
@@ -44,6 +49,17 @@ describe('Installer engine: apply', () => {
     assert.match(after, /\n {4}"zeta": \{ "command": "node", "args": \["zeta.js"\] \},/, 'untouched lines byte-identical');
     assert.equal(modeOf(sb.legacy), 0o640, 'mode kept');
     assert.deepEqual(readdirSync(join(sb.ws, '.kilocode')).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left');
+  });
+
+  it('applies a proposal built from real findings, as the Compliance Server builds it', async () => {
+    sb = sandbox();
+    const ws = await assessTarget(nodeFileSystem, { path: sb.ws, includeGlobal: false, platform: process.platform, env: {}, toolVersion: 'test' });
+    const actions = actionsFromFindings(ws.result.findings);
+    assert.ok(actions.length > 0);
+    const p = buildProposal({ assessmentId: 'a', actions, read: (f) => ws.texts.get(f), workspace: sb.ws, now: new Date(), newId: () => randomUUID() });
+    const r = await sb.ctx.engine.apply(p, grantForProposal(p), gateApprove(sb.ctx));
+    assert.equal(r.status, 'applied');
+    for (const f of p.files) assert.equal(readFileSync(f.file, 'utf8'), f.newText);
   });
 
   it('journals the execution with the previous text, in a private folder that git ignores', async () => {
@@ -148,6 +164,14 @@ describe('Installer engine: refusals change nothing', () => {
     p.files[0]!.newText = p.files[0]!.newText.replace('zeta.js', 'evil.js');
     p.files[0]!.newHash = sha256Hex(p.files[0]!.newText);
     await refused(sb, () => sb.ctx.engine.apply(p, grantForProposal(p), gateApprove(sb.ctx)), 'PROPOSAL_INVALID', /not what its edits give/);
+  });
+
+  it('refuses a proposal whose diff does not describe its change (a person reviews the diff)', async () => {
+    sb = sandbox();
+    const p = propose([removeAutoApprove(sb.legacy)], sb.ws);
+    p.files[0]!.diff = p.files[0]!.diff.replace('-      "alwaysAllow": ["*"]', '-      "comment": "harmless"');
+    await refused(sb, () => sb.ctx.engine.apply(p, grantForProposal(p), gateApprove(sb.ctx)), 'PROPOSAL_INVALID', /diff does not describe/);
+    await refused(sb, () => sb.ctx.engine.apply(p, undefined, elicitedYes), 'PROPOSAL_INVALID', /diff does not describe/);
   });
 
   it('refuses a grant whose targetFile or baseHash disagree with the proposal', async () => {
