@@ -2,7 +2,7 @@
  * Canonical JSON (the RFC 8785 shape for the values we produce): object keys sorted by UTF-16 code
  * units, no whitespace, numbers as JavaScript prints them. Two parties that hash "the same" value get
  * the same bytes, whatever order or spacing their JSON had. Non-JSON values (undefined inside arrays,
- * functions, NaN, Infinity, bigint, cycles) are errors rather than silently dropped: a hash over a
+ * functions, NaN, Infinity, bigint, cycles, Date/Map/Set/class instances) are errors rather than silently dropped: a hash over a
  * value that does not round-trip would bind an approval to something nobody saw.
  */
 export function canonicalJson(value: unknown): string {
@@ -33,6 +33,12 @@ function write(value: unknown, out: string[], stack: Set<object>): void {
       throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
   }
   const obj = value as object;
+  // Date, Map, Set, class instances: typeof 'object' but no own enumerable JSON keys; writing "{}" would
+  // make two different dates hash the same. Only plain objects (prototype Object.prototype or null) and arrays.
+  if (!Array.isArray(obj)) {
+    const proto: unknown = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError(`canonicalJson: a ${typeNameOf(obj)} is not a plain JSON object`);
+  }
   if (stack.has(obj)) throw new TypeError('canonicalJson: cyclic value');
   stack.add(obj);
   if (Array.isArray(obj)) {
@@ -59,6 +65,11 @@ function write(value: unknown, out: string[], stack: Set<object>): void {
     out.push('}');
   }
   stack.delete(obj);
+}
+
+function typeNameOf(obj: object): string {
+  const ctor: unknown = (obj as { constructor?: unknown }).constructor;
+  return typeof ctor === 'function' && ctor.name !== '' ? ctor.name : Object.prototype.toString.call(obj).slice(8, -1);
 }
 
 /** RFC 8785 orders keys by UTF-16 code units, which is what `<` on JS strings does. */

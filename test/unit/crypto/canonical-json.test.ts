@@ -94,9 +94,25 @@ describe('canonicalJson', () => {
     refuse(arr, /cyclic/);
   });
 
-  it('refuses a Date rather than hashing it as {}', { todo: 'Date/Map/Set/class instances are typeof "object" with no own enumerable keys: canonicalJson writes "{}", so two different dates hash the same' }, () => {
+  it('refuses a Date rather than hashing it as {} (two different dates would hash the same)', () => {
     assert.throws(() => canonicalJson({ at: new Date(0) }), TypeError);
-    assert.notEqual(canonicalJson(new Date(0)), canonicalJson(new Date(1)));
+    // Refused at the top level too, naming the type: never the same "{}" for two dates.
+    assert.throws(() => canonicalJson(new Date(0)), /Date/);
+    assert.throws(() => canonicalJson(new Date(1)), /Date/);
+  });
+
+  it('refuses Map, Set and class instances, naming the type; accepts null-prototype objects', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    assert.throws(() => canonicalJson(new Map([['a', 1]])), (e: unknown) => e instanceof TypeError && /Map/.test(e.message));
+    assert.throws(() => canonicalJson([new Set([1])]), (e: unknown) => e instanceof TypeError && /Set/.test(e.message));
+    assert.throws(() => canonicalJson({ p: new Point(1) }), (e: unknown) => e instanceof TypeError && /Point/.test(e.message));
+    assert.throws(() => canonicalJson(Object.create({ inherited: 1 }) as object), TypeError);
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare['b'] = 1;
+    bare['a'] = [2];
+    assert.equal(canonicalJson(bare), '{"a":[2],"b":1}');
   });
 
   it('agrees with a reference: JSON.stringify per scalar, keys sorted by Array#sort (UTF-16 code units)', () => {
