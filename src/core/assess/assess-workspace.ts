@@ -6,6 +6,8 @@ import type { ConfigError } from '../model/config-error';
 import type { ConfigModel } from '../model/config-model';
 import type { FileSystemPort } from '../ports/file-system';
 import { loadPolicy } from '../policy/load-policy';
+import type { Policy } from '../policy/policy-schema';
+import { LIVE_RULE_IDS } from './live-rule-ids';
 import { ALL_RULES } from '../rules/all-rules';
 import { assessModel } from './assess';
 import type { AssessmentResult } from './assessment-result';
@@ -29,6 +31,8 @@ export interface WorkspaceAssessment {
   locator: Locator;
   /** Errors in the policy file: callers must refuse to report as if no policy existed. */
   policyErrors: ConfigError[];
+  /** The policy in force (empty when there is none), for findings made later (live checks). */
+  policy: Policy;
 }
 
 export const DEFAULT_POLICY_FILE = join('.kilocode', 'mcp-policy.json');
@@ -49,8 +53,8 @@ export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise
   } else {
     candidates = await discoverCandidates(fs, { ...t, workspace });
   }
-  const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined, ALL_RULES.map((r) => r.id));
+  const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined, [...ALL_RULES.map((r) => r.id), ...LIVE_RULE_IDS]);
   const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes === undefined ? {} : { maxFileBytes: t.maxFileBytes }) });
   const result = assessModel(model, { locator, texts, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
-  return { result, model, texts, locator, policyErrors: policy.errors };
+  return { result, model, texts, locator, policyErrors: policy.errors, policy: policy.policy };
 }

@@ -3,7 +3,7 @@ import type { ConfigModel } from '../model/config-model';
 import type { Finding } from '../model/finding';
 import type { Locator } from '../config/locator';
 import { severityRank } from '../model/severity';
-import { globMatch } from '../policy/glob';
+import { expiredNote, findSuppression, severityOverride } from '../policy/apply-policy';
 import { redactSecrets } from '../secrets/detect-secrets';
 import { EMPTY_POLICY, type Policy, type Suppression } from '../policy/policy-schema';
 import { ALL_RULES } from '../rules/all-rules';
@@ -44,27 +44,17 @@ export function assessModel(model: ConfigModel, opts: AssessOptions): Assessment
     return r;
   };
 
-  const suppressionFor = (rule: Rule, hit: RuleHit, file: string): Suppression | undefined => {
-    for (const s of policy.suppressions ?? []) {
-      const ruleOk = s.rule === '*' || s.rule === rule.id || s.rule === `category:${rule.category}`;
-      const serverOk = s.server === undefined || (hit.server !== undefined && globMatch(s.server, hit.server.name));
-      const fileOk = s.file === undefined || globMatch(s.file, rel(file));
-      if (!ruleOk || !serverOk || !fileOk) continue;
-      if (s.expires !== undefined && s.expires < today) {
-        if (!expiredNoted.has(s)) {
-          expiredNoted.add(s);
-          notes.push(redactSecrets(`Suppression of "${s.rule}"${s.server ? ` for server "${s.server}"` : ''} expired on ${s.expires}; its findings are reported again. Reason given: ${s.reason}`));
-        }
-        continue;
+  const suppressionFor = (rule: Rule, hit: RuleHit, file: string): Suppression | undefined =>
+    findSuppression(policy, { ruleId: rule.id, category: rule.category, server: hit.server?.name, file: rel(file) }, today, (s) => {
+      if (!expiredNoted.has(s)) {
+        expiredNoted.add(s);
+        notes.push(expiredNote(s));
       }
-      return s;
-    }
-    return undefined;
-  };
+    });
 
   const hasSuppressions = (policy.suppressions?.length ?? 0) > 0;
   for (const rule of rules) {
-    const override = policy.severity?.[rule.id] ?? policy.severity?.[`category:${rule.category}`];
+    const override = severityOverride(policy, rule.id, rule.category);
     const onHit = (hit: RuleHit) => {
       const file = hit.server?.file ?? hit.file ?? '';
       const pos = hit.server ? (opts.locator?.locate(file, hit.path) ?? hit.server.position) : undefined;

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { OversightError } from '../../../core/errors';
 import { buildLivePlan, describeLivePlan, livePlanHash, LiveAssessmentPlanSchema, type LiveAssessmentPlan } from '../../../core/live-plan/live-plan';
 import { ServerProbeSchema } from '../../../core/model/live';
+import { applyPolicy } from '../../../core/policy/apply-policy';
 import { safeTool, toolResult } from '../../kit/tool-result';
 import { rememberLive, type ComplianceContext } from '../compliance-context';
 import { assessWorkspace, LOCK_FILE } from '../load-workspace';
@@ -106,7 +107,7 @@ export function registerAssessServers(server: McpServer, ctx: ComplianceContext)
       });
       const lockFile = join(ctx.workspace, LOCK_FILE);
       const lockText = await ctx.fs.readFile(lockFile).catch(() => undefined);
-      const findings = ctx.liveFindings({ probes, servers, locator: ws.locator, lockText, lockFile });
+      const { findings } = applyPolicy(ctx.liveFindings({ probes, servers, locator: ws.locator, lockText, lockFile }), ws.policy, ctx.now());
       const assessmentId = ctx.newId();
       rememberLive(ctx, assessmentId, probes);
       const reachable = probes.filter((p) => p.status === 'ok').length;
