@@ -5,6 +5,7 @@ import { LIVE_RULE_IDS } from '../../../src/core/assess/live-rule-ids';
 import type { Finding } from '../../../src/core/model/finding';
 import { applyPolicy } from '../../../src/core/policy/apply-policy';
 import { loadPolicy } from '../../../src/core/policy/load-policy';
+import type { Policy } from '../../../src/core/policy/policy-schema';
 import { ALL_RULES } from '../../../src/core/rules/all-rules';
 import { MemoryFileSystem } from '../../../src/core/ports/memory-file-system';
 
@@ -35,8 +36,9 @@ describe('policy for live findings', () => {
   });
 
   it('overrides severities and suppresses by rule, category, server and file; expired suppressions stop and are noted', () => {
-    const policy = {
-      severity: { 'category:tool-poisoning': 'critical' as const },
+    const policy: Policy = {
+      version: 1,
+      severity: { 'category:tool-poisoning': 'critical' },
       suppressions: [
         { rule: 'tool-name-collision', server: 'git*', reason: 'shared by design' },
         { rule: 'unreachable-server', reason: 'offline in CI', expires: '2020-01-01' },
