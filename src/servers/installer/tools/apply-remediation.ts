@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { RemediationProposalSchema } from '../../../core/remediation/proposal-schema';
-import { toolResult } from '../../kit/tool-result';
-import { installerTool } from '../tool-wrap';
+import { safeTool, toolResult } from '../../kit/tool-result';
 import { ApplyResultShape } from '../apply-engine';
 import type { InstallerContext } from '../installer-context';
 
@@ -26,7 +25,7 @@ export function registerApplyRemediation(server: McpServer, ctx: InstallerContex
       outputSchema: ApplyResultShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    installerTool(async (args) => {
+    safeTool(async (args) => {
       const r = await ctx.engine.apply(args.proposal, args.grant, (subject, grant) => ctx.gate.approve(subject, grant, server));
       const files = r.files.map((f) => `${f.displayPath}${f.created ? ' (created)' : ''}`).join(', ');
       const text = r.alreadyApplied

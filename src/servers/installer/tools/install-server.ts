@@ -17,8 +17,7 @@ import { loadPolicy } from '../../../core/policy/load-policy';
 import { MemoryFileSystem } from '../../../core/ports/memory-file-system';
 import { buildProposal } from '../../../core/remediation/build-proposal';
 import { RemediationProposalSchema, type RemediationProposal } from '../../../core/remediation/proposal-schema';
-import { toolResult } from '../../kit/tool-result';
-import { installerTool } from '../tool-wrap';
+import { safeTool, toolResult } from '../../kit/tool-result';
 import { containerOf, describeSpec, entryFor, envReference, fillSpec, InstallTargetSchema, ParamsSchema, ServerNameSchema, ServerSpecSchema, type InstallTarget } from '../install-spec';
 import type { InstallerContext } from '../installer-context';
 import { allowedTargets, type AllowedTarget } from '../targets';
@@ -101,7 +100,7 @@ export function registerInstallServer(server: McpServer, ctx: InstallerContext):
       outputSchema: InstallServerOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    installerTool(async (args) => {
+    safeTool(async (args) => {
       const { target, text } = await chooseTarget(ctx, args.target);
       const format = target.format ?? 'kilocode-legacy';
       const container = containerOf(format);

@@ -6,8 +6,7 @@ import { FormatIdSchema, TransportSchema } from '../../../core/model/server';
 import { ClientIdSchema } from '../../../core/model/source';
 import { maskScriptSecrets } from '../../../core/rules/support/script-secrets';
 import { redactSecrets } from '../../../core/secrets/detect-secrets';
-import { toolResult } from '../../kit/tool-result';
-import { installerTool } from '../tool-wrap';
+import { safeTool, toolResult } from '../../kit/tool-result';
 import type { InstallerContext } from '../installer-context';
 
 export const ListServersInput = {
@@ -57,7 +56,7 @@ export function registerListServers(server: McpServer, ctx: InstallerContext): v
       outputSchema: ListServersOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    installerTool(async (args) => {
+    safeTool(async (args) => {
       const candidates = (await discoverCandidates(ctx.fs, { ...ctx.where, includeGlobal: args.includeGlobal })).filter((c) => args.client === undefined || c.readBy.some((r) => r.client === args.client));
       const { model } = await loadConfigModel(ctx.fs, candidates, { workspace: ctx.workspace });
       const winning = new Set(model.effective.filter((e) => args.client === undefined || e.client === args.client).map((e) => e.serverId));

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { toolResult } from '../../kit/tool-result';
-import { installerTool } from '../tool-wrap';
+import { safeTool, toolResult } from '../../kit/tool-result';
 import { ExecutionSummarySchema, PreparedRollbackShape, RollbackResultShape } from '../apply-engine';
 import type { InstallerContext } from '../installer-context';
 
@@ -17,7 +16,7 @@ export function registerListExecutions(server: McpServer, ctx: InstallerContext)
       outputSchema: { executions: z.array(ExecutionSummarySchema) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    installerTool(async () => {
+    safeTool(async () => {
       const executions = await ctx.engine.executions();
       const lines = executions.map((e) => `${e.executionId} ${e.status} ${e.appliedAt ?? e.startedAt} ${e.files.map((f) => f.displayPath).join(', ')}`);
       return toolResult({ executions }, executions.length === 0 ? 'No executions yet.' : lines.join('\n'));
@@ -36,7 +35,7 @@ export function registerPrepareRollback(server: McpServer, ctx: InstallerContext
       outputSchema: PreparedRollbackShape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    installerTool(async (args) => {
+    safeTool(async (args) => {
       const r = await ctx.engine.prepareRollback(args.executionId);
       return toolResult({ ...r }, r.description);
     }),
@@ -54,7 +53,7 @@ export function registerRollback(server: McpServer, ctx: InstallerContext): void
       outputSchema: RollbackResultShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    installerTool(async (args) => {
+    safeTool(async (args) => {
       const r = await ctx.engine.rollback(args.executionId, args.grant, (subject, grant) => ctx.gate.approve(subject, grant, server));
       const text = r.alreadyRolledBack
         ? `Execution ${r.executionId} was already rolled back at ${r.rolledBackAt}; nothing was written now.`
