@@ -1,9 +1,11 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { LOCK_FILE_PATH } from '../../core/pinning/lock-schema';
 import { assessTarget, type WorkspaceAssessment } from '../../core/assess/assess-workspace';
 import { OversightError } from '../../core/errors';
 import type { ComplianceContext } from './compliance-context';
 
-export const LOCK_FILE = join('.kilocode', 'mcp-oversight.lock.json');
+/** The tool lock file, relative to the workspace (one definition: core/pinning). */
+export const LOCK_FILE = join(...LOCK_FILE_PATH.split('/'));
 
 /** A path argument must stay inside the workspace: a tool call is not a way to read the whole disk. */
 export function insideWorkspace(ctx: ComplianceContext, path: string | undefined, field: string): string {

@@ -1,4 +1,5 @@
 import { lstat } from 'node:fs/promises';
+import { LOCK_FILE_PATH } from '../../core/pinning/lock-schema';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { discoverCandidates, type Candidate } from '../../core/config/discovery';
 import { OversightError } from '../../core/errors';
@@ -7,7 +8,8 @@ import type { FileSystemPort } from '../../core/ports/file-system';
 import { symlinkRefusal } from './file-ops';
 
 /** The tool lock file the Compliance Server's re-pin proposals edit (the Installer may write it too). */
-export const LOCK_FILE = join('.kilocode', 'mcp-oversight.lock.json');
+/** The tool lock file, relative to the workspace (one definition: core/pinning). */
+export const LOCK_FILE = join(...LOCK_FILE_PATH.split('/'));
 
 export interface Where {
   workspace: string;

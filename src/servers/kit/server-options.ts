@@ -15,7 +15,7 @@ export interface ServerOptions {
   /** The coordinator's Ed25519 key: when set, approvals come only as grants it signed. */
   grantPublicKey?: KeyObject;
   allowedOrigins: string[];
-  /** Where the Installer keeps its journal of executions (default: `<workspace>/.kilocode/.mcp-oversight`). */
+  /** Where the Installer keeps its journal of executions (default: `<workspace>/.kilocode/.mcp-oversight/installer`). */
   stateDir?: string;
 }
 
