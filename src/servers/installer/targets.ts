@@ -7,7 +7,6 @@ import type { FormatId } from '../../core/model/server';
 import type { FileSystemPort } from '../../core/ports/file-system';
 import { symlinkRefusal } from './file-ops';
 
-/** The tool lock file the Compliance Server's re-pin proposals edit (the Installer may write it too). */
 /** The tool lock file, relative to the workspace (one definition: core/pinning). */
 export const LOCK_FILE = join(...LOCK_FILE_PATH.split('/'));
 
