@@ -165,7 +165,7 @@ describe('end to end: hand-written one-line entries', () => {
     return buildProposal({ assessmentId: 'a', actions, read: (f) => r.texts.get(f), now: new Date('2026-06-01T12:00:00Z'), newId: () => 'id' });
   };
 
-  it('a dangerous tool last in a one-line alwaysAllow can be removed', { todo: 'jsonc-parser 3.3.1 breaks the text when removing the last element of a one-line array; the whole proposal for the file is refused (PROPOSAL_INVALID, "fix the file\'s syntax first", although the file is fine)' }, async () => {
+  it('a dangerous tool last in a one-line alwaysAllow can be removed (jsonc-parser 3.3.1 alone breaks the last element of a one-line array)', async () => {
     const p = await propose();
     const v = JSON.parse(p.files[0]!.newText) as { mcpServers: { api: { alwaysAllow: string[] } } };
     assert.deepEqual(v.mcpServers.api.alwaysAllow, ['read_file']);
