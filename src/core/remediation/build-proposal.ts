@@ -1,11 +1,13 @@
 import { relative, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { sha256Hex } from '../crypto/hash';
 import { OversightError } from '../errors';
 import { ABSENT_FILE_HASH } from '../grants/grant-schema';
-import { redactSecrets } from '../secrets/detect-secrets';
+import { isHighEntropySecretValue, maskSecret, redactSecrets } from '../secrets/detect-secrets';
+import { isSecretLikeName } from '../secrets/secret-names';
 import { applyJsonEdits } from './apply-edits';
-import type { ProposalAction, ProposalFile, RemediationProposal, RiskAssessment, RiskLevel } from './proposal-schema';
+import type { ProposalAction, ProposalEdit, ProposalFile, RemediationProposal, RiskAssessment, RiskLevel } from './proposal-schema';
 
 export interface BuildProposalInput {
   assessmentId: string;
@@ -15,6 +17,8 @@ export interface BuildProposalInput {
   workspace?: string;
   now: Date;
   newId: () => string;
+  /** Exact values to mask wherever they appear in the diffs (secrets the caller knows of), besides those found from the edits. */
+  secretValues?: readonly string[];
 }
 
 export function displayPath(file: string, workspace: string | undefined): string {
@@ -32,6 +36,62 @@ export function baseTextOf(text: string | undefined): string {
 export function newTextFor(base: string | undefined, actions: readonly Pick<ProposalAction, 'edits'>[], file: string): string {
   const text = applyJsonEdits(baseTextOf(base), actions.flatMap((a) => a.edits), file);
   return base === undefined && !text.endsWith('\n') ? `${text}\n` : text;
+}
+
+const ENV_REFERENCE = /\$?\{env:[^}]+\}/;
+
+/**
+ * Pairs [literal as written, literal as shown] for the secrets an edit takes out of the text: the part
+ * of a string that a set replaces with an env reference, and random-looking strings under a secret-like
+ * name inside a removed or replaced value. redactSecrets only knows token shapes, so without this the
+ * `-` line of the diff would show a high-entropy key in clear.
+ */
+export function secretLiteralsOf(base: string | undefined, edits: readonly ProposalEdit[]): [string, string][] {
+  const root = base === undefined ? undefined : parseTree(base, [], { allowTrailingComma: true, disallowComments: false });
+  if (base === undefined || root === undefined) return [];
+  const out = new Map<string, string>();
+  for (const e of edits) {
+    const node = findNodeAtLocation(root, e.jsonPath);
+    if (node === undefined) continue;
+    if (node.type === 'string' && e.remove !== true && typeof e.value === 'string' && ENV_REFERENCE.test(e.value)) {
+      // Only the part that changes: `--token=abc` -> `--token=${env:TOKEN}` masks `abc`.
+      const old = base.slice(node.offset, node.offset + node.length);
+      const next = JSON.stringify(e.value);
+      let head = 0;
+      while (head < old.length && head < next.length && old[head] === next[head]) head++;
+      let tail = 0;
+      while (tail < old.length - head && tail < next.length - head && old[old.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+      const secret = old.slice(head, old.length - tail);
+      if (secret !== '') out.set(old, `${old.slice(0, head)}${maskSecret(secret)}${old.slice(old.length - tail)}`);
+      continue;
+    }
+    for (const [name, leaf] of namedStrings(node, typeof e.jsonPath.at(-1) === 'string' ? (e.jsonPath.at(-1) as string) : undefined)) {
+      const value = leaf.value as string;
+      if (name !== undefined && isSecretLikeName(name) && isHighEntropySecretValue(value)) out.set(base.slice(leaf.offset, leaf.offset + leaf.length), JSON.stringify(maskSecret(value)));
+    }
+  }
+  return [...out];
+}
+
+/** The string values in `node` with the name of the property that holds them (array elements inherit it). */
+function namedStrings(node: Node, name: string | undefined, out: [string | undefined, Node][] = []): [string | undefined, Node][] {
+  if (node.type === 'string') out.push([name, node]);
+  else if (node.type === 'array') for (const c of node.children ?? []) namedStrings(c, name, out);
+  else if (node.type === 'object') {
+    for (const p of node.children ?? []) {
+      const [key, value] = p.children ?? [];
+      if (value !== undefined) namedStrings(value, typeof key?.value === 'string' ? key.value : undefined, out);
+    }
+  }
+  return out;
+}
+
+/** The diff with the secrets the edits move out (and the caller's secret values) masked, then every token shape. */
+function maskedDiff(diff: string, literals: readonly [string, string][], secretValues: readonly string[]): string {
+  let out = diff;
+  for (const [raw, shown] of [...literals].sort((a, b) => b[0].length - a[0].length)) out = out.split(raw).join(shown);
+  for (const v of [...secretValues].sort((a, b) => b.length - a.length)) if (v !== '') out = out.split(v).join(maskSecret(v));
+  return redactSecrets(out);
 }
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
@@ -85,7 +145,7 @@ export function buildProposal(input: BuildProposalInput): RemediationProposal {
       baseHash: base === undefined ? ABSENT_FILE_HASH : sha256Hex(base),
       newText,
       newHash: sha256Hex(newText),
-      diff: redactSecrets(diff),
+      diff: maskedDiff(diff, secretLiteralsOf(base, actions.flatMap((a) => a.edits)), input.secretValues ?? []),
     });
   }
   if (files.length === 0) throw new OversightError('PROPOSAL_INVALID', 'The selected changes are already in the files: nothing to apply.');
