@@ -215,12 +215,14 @@ function removeAt(text: string, path: JSONPath, file: string): string {
     if (isHorizontalBlank(text.slice(comma.end, target.offset))) ranges.push([from, end(target)]);
     else ranges.push([from, comma.end], widen(text, target.offset, end(target)));
   } else {
-    // The only one: the node (and a trailing comma); an container left with only whitespace becomes `[]`/`{}`.
-    const stop = trailing?.end ?? end(target);
+    // The only one: the node and a trailing comma (comments between them stay); a container left with
+    // only whitespace becomes `[]`/`{}`.
     const inner: [number, number] = [parent.offset + 1, end(parent) - 1];
-    const left = text.slice(inner[0], target.offset) + text.slice(stop, inner[1]);
+    const left = trailing === undefined ? text.slice(inner[0], target.offset) + text.slice(end(target), inner[1]) : text.slice(inner[0], target.offset) + text.slice(end(target), trailing.start) + text.slice(trailing.end, inner[1]);
     if (isBlank(left) && text[inner[1]] === (parent.type === 'array' ? ']' : '}')) ranges.push(inner);
-    else ranges.push(widen(text, target.offset, stop));
+    else if (trailing === undefined) ranges.push(widen(text, target.offset, end(target)));
+    else if (isBlank(text.slice(end(target), trailing.start))) ranges.push(widen(text, target.offset, trailing.end));
+    else ranges.push(widen(text, target.offset, end(target)), [trailing.start, skipHorizontal(text, trailing.end)]);
   }
   let out = text;
   for (const [from, to] of ranges.sort((a, b) => b[0] - a[0])) {

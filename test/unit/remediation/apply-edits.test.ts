@@ -179,6 +179,40 @@ describe('applyJsonEdits', () => {
     assert.deepEqual(parsed(out), { a: [1, 3] });
   });
 
+  it('removes exactly the node and one comma: the layout around it stays', () => {
+    const cases: [string, (string | number)[][], string][] = [
+      ['{"a": ["x", "y"]}', [['a', 1]], '{"a": ["x"]}'],
+      ['{"a": ["x", "y",]}', [['a', 1]], '{"a": ["x",]}'],
+      ['{"a": ["x", /* c */ "y"]}', [['a', 1]], '{"a": ["x" /* c */]}'],
+      ['{"a": ["x", /* c */ "y"]}', [['a', 0]], '{"a": [/* c */ "y"]}'],
+      ['{"a": ["x"], "b": 1}', [['a', 0]], '{"a": [], "b": 1}'],
+      ['{"a": [\n    "x"\n  ], "b": 1}', [['a', 0]], '{"a": [], "b": 1}'],
+      ['{"a": [ /* k */ "x" ]}', [['a', 0]], '{"a": [ /* k */]}'],
+      ['{\n  "a": 1,\n  "b": 2\n}\n', [['a']], '{\n  "b": 2\n}\n'],
+      ['{\n  "a": 1, // one\n  "b": 2 // two\n}\n', [['b']], '{\n  "a": 1 // one\n  // two\n}\n'],
+      ['{\n  "a": {\n    "x": [1,\n      2]\n  },\n  "b": 2\n}\n', [['a']], '{\n  "b": 2\n}\n'],
+      ['{\r\n\t"a": [\r\n\t\t"x",\r\n\t\t"y"\r\n\t]\r\n}\r\n', [['a', 1]], '{\r\n\t"a": [\r\n\t\t"x"\r\n\t]\r\n}\r\n'],
+      ['{ "a": 1, "b": 2, "c": 3 }', [['b']], '{ "a": 1, "c": 3 }'],
+    ];
+    for (const [text, paths, want] of cases) {
+      assert.equal(applyJsonEdits(text, paths.map((jsonPath) => ({ jsonPath, remove: true as const })), F), want, text);
+    }
+  });
+
+  it('of several sets of one path the last wins; a removal given twice counts once', () => {
+    const out = applyJsonEdits('{"a": 1, "b": [1, 2, 3]}', [{ jsonPath: ['a'], value: 2 }, { jsonPath: ['b', 0], remove: true }, { jsonPath: ['a'], value: 3 }, { jsonPath: ['b', 0], remove: true }], F);
+    assert.equal(out, '{"a": 3, "b": [2, 3]}');
+  });
+
+  it('an index past the end is refused, for sets as for removals, naming file and path', () => {
+    throwsCode(() => applyJsonEdits('[1]', [{ jsonPath: [5], remove: true }], F), 'PROPOSAL_INVALID', /mcp\.json: cannot remove \[5\]: index 5 is out of range/);
+    throwsCode(() => applyJsonEdits('{"a":[1]}', [{ jsonPath: ['a', 3], value: 2 }], F), 'PROPOSAL_INVALID', /cannot set \["a",3\]/);
+    throwsCode(() => applyJsonEdits('{"a":1}', [{ jsonPath: ['x', 'y'], remove: true }], F), 'PROPOSAL_INVALID', /\["x","y"\].*does not exist/);
+    throwsCode(() => applyJsonEdits('{"a":[1]}', [{ jsonPath: ['a', 'k'], remove: true }], F), 'PROPOSAL_INVALID', /property "k" of an array/);
+    // Appending at the end stays possible.
+    assert.deepEqual(parsed(applyJsonEdits('{"a":[1]}', [{ jsonPath: ['a', 1], value: 2 }], F)), { a: [1, 2] });
+  });
+
   it('creates a file from nothing', () => {
     const out = applyJsonEdits('', [{ jsonPath: ['mcpServers', 'x'], value: { command: 'node', args: ['a.js'] } }], F);
     assert.deepEqual(parsed(out), { mcpServers: { x: { command: 'node', args: ['a.js'] } } });
@@ -329,6 +363,89 @@ describe('applyJsonEdits property', () => {
         assert.deepEqual(parsed(out), model(c.root, edits));
       }),
       { seed: 20260602, numRuns: 400 },
+    );
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+// Property: random removals in JSONC full of comments (one-line and multi-line, with and without
+// trailing commas) give parsable text with exactly the expected value; every comment that is not
+// inside a removed value survives, and no line is left blank.
+// -------------------------------------------------------------------------------------------
+
+interface Commented {
+  text: string;
+  /** Each comment with the path of the value it sits inside (a container, or a property between key and value). */
+  comments: { text: string; owner: Path }[];
+}
+
+function withComments(root: Json, seed: number, multiline: boolean, eol: string): Commented {
+  let state = seed >>> 0 || 1;
+  const rand = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 16) % n;
+  };
+  const comments: Commented['comments'] = [];
+  const comment = (owner: Path, indent: string): string => {
+    const kind = rand(4);
+    if (kind < 2) return '';
+    const text = kind === 3 && multiline ? `// #c${comments.length}#` : `/* #c${comments.length}# */`;
+    comments.push({ text, owner });
+    return text.startsWith('//') ? ` ${text}${eol}${indent}` : ` ${text} `;
+  };
+  const ser = (v: Json, path: Path, depth: number): string => {
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    const entries: [string | number, Json][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
+    if (entries.length === 0) return open + comment(path, '  '.repeat(depth)) + close;
+    const inner = '  '.repeat(depth + 1);
+    // A new line (after a line comment, the one that comment ended), so the fixture has no blank line.
+    const nl = (t: string, indent: string) => (!multiline ? `${t} ` : /\n[ \t]*$/.test(t) ? t.replace(/[ \t]*$/, indent) : t + eol + indent);
+    const items = entries.map(([k, x]) => {
+      const value = ser(x, [...path, k], depth + 1);
+      return typeof k === 'number' ? value : `${JSON.stringify(k)}${comment([...path, k], inner)}:${comment([...path, k], inner)}${value}`;
+    });
+    let s = nl(open + comment(path, inner), inner);
+    items.forEach((item, i) => {
+      s += item;
+      if (i < items.length - 1) s = nl(s + comment(path, inner) + ',' + comment(path, inner), inner);
+    });
+    if (rand(3) === 0) s += ',';
+    return nl(s + comment(path, '  '.repeat(depth)), '  '.repeat(depth)) + close;
+  };
+  return { text: ser(root, [], 0) + eol, comments };
+}
+
+const commentedArb = rootArb.chain((root) =>
+  fc.record({
+    root: fc.constant(root),
+    removals: fc.subarray(pathsOf(root).map((p) => p.path), { minLength: 1 }),
+    seed: fc.integer(),
+    multiline: fc.boolean(),
+    eol: fc.constantFrom('\n', '\r\n'),
+  }),
+);
+
+describe('applyJsonEdits property: removals keep comments', () => {
+  it('random removals in commented JSONC: parsable, the expected value, every comment outside a removed value kept, no blank line left', () => {
+    fc.assert(
+      fc.property(commentedArb, (c) => {
+        const { text, comments } = withComments(c.root, c.seed, c.multiline, c.eol);
+        assert.deepEqual(parsed(text), normal(c.root), 'the fixture itself');
+        const edits = c.removals.map((jsonPath) => ({ jsonPath, remove: true as const }));
+        const out = applyJsonEdits(text, edits, F);
+        assert.deepEqual(parsed(out), model(c.root, edits), `${text}\n->\n${out}`);
+        for (const k of comments) {
+          const removed = c.removals.some((r) => isPrefix(r, k.owner));
+          if (!removed) assert.ok(out.includes(k.text), `${k.text} survives:\n${text}\n->\n${out}`);
+        }
+        const blankLines = (t: string) => t.split(c.eol).slice(0, -1).filter((l) => l.trim() === '').length;
+        assert.equal(blankLines(text), 0, 'the fixture has no blank line');
+        assert.equal(blankLines(out), 0, `no blank line left:\n${text}\n->\n${out}`);
+        if (!c.multiline) assert.equal(out.split(c.eol).length, text.split(c.eol).length, 'one-line JSON stays on one line');
+        if (c.eol === '\r\n') assert.doesNotMatch(out, /(?<!\r)\n/);
+      }),
+      { seed: 20260603, numRuns: 500 },
     );
   });
 });

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { hashCanonical, HASH_TAGS, sha256Hex } from '../../../src/core/crypto/hash';
 import { OversightError } from '../../../src/core/errors';
 import type { Finding } from '../../../src/core/model/finding';
-import { buildProposal, displayPath, newTextFor, type BuildProposalInput } from '../../../src/core/remediation/build-proposal';
+import { buildProposal, displayPath, newTextFor, secretLiteralsOf, type BuildProposalInput } from '../../../src/core/remediation/build-proposal';
 import { actionsFromFindings } from '../../../src/core/remediation/finding-actions';
 import { RemediationProposalSchema, type ProposalAction } from '../../../src/core/remediation/proposal-schema';
 import { randomAlnum } from '../rules/helpers';
@@ -242,5 +242,47 @@ describe('actionsFromFindings', () => {
   it('a remove: false edit is a set', () => {
     const out = actionsFromFindings([finding({ remediation: { description: 'd', edits: [{ file: LEGACY, jsonPath: ['a'], value: 1, remove: false }] } })]);
     assert.deepEqual(out[0]!.edits, [{ jsonPath: ['a'], value: 1 }]);
+  });
+});
+
+describe('buildProposal: secrets in the diff', () => {
+  const KEY = randomAlnum(24, 4343);
+  const PASS = randomAlnum(20, 4344);
+  const ARG = randomAlnum(22, 4345);
+  const TEXT = `{\n  "mcpServers": {\n    "api": {\n      "command": "node",\n      "args": ["s.js", "--api-key=${ARG}"],\n      "env": { "API_KEY": "${KEY}", "DB": { "PASSWORD": "${PASS}", "HOST": "db.local" } },\n      "alwaysAllow": ["read_file", "delete_file"]\n    }\n  }\n}\n`;
+  const build = (edits: ProposalAction['edits'], over: Partial<BuildProposalInput> = {}) => buildProposal(input([action({ edits })], { [LEGACY]: TEXT }, over)).files[0]!;
+
+  it('masks the value a set replaces with an env reference, only the part that changes', () => {
+    const f = build([
+      { jsonPath: ['mcpServers', 'api', 'env', 'API_KEY'], value: '${env:API_KEY}' },
+      { jsonPath: ['mcpServers', 'api', 'args', 1], value: '--api-key=${env:API_KEY}' },
+    ]);
+    for (const secret of [KEY, ARG]) assert.ok(!f.diff.includes(secret), f.diff);
+    assert.ok(f.diff.includes(`"API_KEY": "…${KEY.slice(-4)}"`), f.diff);
+    assert.ok(f.diff.includes(`"--api-key=…${ARG.slice(-4)}"`), f.diff);
+    // The new text is the file to write: the values are gone from it, not masked.
+    assert.ok(f.newText.includes('"--api-key=${env:API_KEY}"'));
+  });
+
+  it('masks random values under secret-like names inside a removed value; other removed values stay readable', () => {
+    const f = build([
+      { jsonPath: ['mcpServers', 'api', 'env', 'DB'], remove: true },
+      { jsonPath: ['mcpServers', 'api', 'alwaysAllow', 1], remove: true },
+    ]);
+    assert.ok(!f.diff.includes(PASS), f.diff);
+    assert.ok(f.diff.includes('"HOST": "db.local"'), f.diff);
+    assert.match(f.diff, /^-.*"delete_file"/m);
+  });
+
+  it('masks the secret values the caller gives, wherever they appear', () => {
+    const f = build([{ jsonPath: ['mcpServers', 'api', 'command'], value: 'node2' }], { secretValues: [KEY, ''] });
+    assert.ok(!f.diff.includes(KEY), f.diff);
+    assert.ok(f.diff.includes(`…${KEY.slice(-4)}`));
+  });
+
+  it('secretLiteralsOf: nothing for a missing file, a missing path or a plain value change', () => {
+    assert.deepEqual(secretLiteralsOf(undefined, [{ jsonPath: ['a'], value: '${env:A}' }]), []);
+    assert.deepEqual(secretLiteralsOf(TEXT, [{ jsonPath: ['nope'], value: '${env:A}' }]), []);
+    assert.deepEqual(secretLiteralsOf(TEXT, [{ jsonPath: ['mcpServers', 'api', 'command'], value: 'deno' }]), []);
   });
 });
