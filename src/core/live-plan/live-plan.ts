@@ -77,9 +77,11 @@ export function buildLivePlan(input: PlanInput): { plan: LiveAssessmentPlan; ser
       file: s.file,
       transport: s.transport,
       ...(s.command !== undefined ? { command: s.command } : {}),
-      args: s.args,
+      // Masked: the plan travels to the MCP client (an AI agent) and into approvals; the exact values
+      // are still bound, through the hashes of the files they come from.
+      args: s.args.map((a) => redactSecrets(maskScriptSecrets(a))),
       ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
-      ...(s.url !== undefined ? { url: s.url } : {}),
+      ...(s.url !== undefined ? { url: redactSecrets(maskScriptSecrets(s.url)) } : {}),
       envKeys: Object.keys(s.env).sort(),
       headerKeys: Object.keys(s.headers).sort(),
     })),

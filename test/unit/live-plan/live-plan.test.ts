@@ -159,10 +159,11 @@ describe('describeLivePlan', () => {
     const { plan } = buildLivePlan({ workspace: WS, includeGlobal: false, model: r.model, texts: r.texts });
     const text = describeLivePlan(plan);
     for (const s of [OPENAI_KEY, GITHUB_PAT]) {
+      assert.ok(!JSON.stringify(plan).includes(s), 'the plan itself (sent to the MCP client) holds no secret');
       assert.ok(!text.includes(s), `no secret in:\n${text}`);
       assert.ok(!text.includes(s.slice(8, 24)), `no piece of a secret in:\n${text}`);
     }
-    assert.match(text, /^- a runs: node srv\.js --api-key \S*…\S*$/m);
+    assert.match(text, /^- a runs: node srv\.js --api-key \S*(…|\*{4})\S*$/m);
     assert.match(text, /^- d runs: node s\.js ghp_…/m);
   });
 
