@@ -31,9 +31,11 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+// Not unref'd: waiting for a group to die must keep the process alive (bounded by the grace period),
+// or a caller whose other handles are closed would exit with the kill unfinished.
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
-    setTimeout(resolve, Math.max(0, ms)).unref();
+    setTimeout(resolve, Math.max(0, ms));
   });
 
 /**
