@@ -44,6 +44,13 @@ export default tseslint.config(
     },
   },
   {
+    // The Integration Coordinator talks to the two servers only as an MCP client over stdio: it never imports them.
+    files: ['src/coordinator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The coordinator runs in the extension host and headless; the extension adapts it.' }], patterns: [{ group: ['**/servers/**', '**/live/**', '**/extension/**', '**/cli/**', '**/webview-ui/**'], message: 'The coordinator imports core only; it reaches the servers over MCP.' }] }],
+    },
+  },
+  {
     files: ['webview-ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

@@ -24,6 +24,18 @@ export const ERROR_CODES = [
   'TARGET_UNWRITABLE',
   'EXECUTION_NOT_FOUND',
   'ROLLBACK_CONFLICT',
+  // The Integration Coordinator (issue 4): routing and the approval workflow.
+  'SERVER_UNAVAILABLE',
+  'SERVER_TIMEOUT',
+  'SERVER_PROTOCOL',
+  'CIRCUIT_OPEN',
+  'QUEUE_FULL',
+  'APPROVAL_NOT_FOUND',
+  'APPROVAL_EXPIRED',
+  'INVALID_TRANSITION',
+  'FOUR_EYES',
+  'DEAD_LETTER_NOT_FOUND',
+  'AUDIT_BROKEN',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

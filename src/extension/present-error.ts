@@ -22,6 +22,17 @@ const TEXT: Record<ErrorCode, string> = {
   TARGET_UNWRITABLE: 'The config file could not be written',
   EXECUTION_NOT_FOUND: 'No such applied change',
   ROLLBACK_CONFLICT: 'The file changed after the change was applied, so it was not rolled back',
+  SERVER_UNAVAILABLE: 'An MCP Oversight server is not running; it is being restarted',
+  SERVER_TIMEOUT: 'An MCP Oversight server did not answer in time',
+  SERVER_PROTOCOL: 'An MCP Oversight server sent an answer that is not valid',
+  CIRCUIT_OPEN: 'An MCP Oversight server failed repeatedly and is paused for a moment',
+  QUEUE_FULL: 'Too many requests are waiting; try again shortly',
+  APPROVAL_NOT_FOUND: 'No such approval request',
+  APPROVAL_EXPIRED: 'The approval request expired; request a fresh one',
+  INVALID_TRANSITION: 'That approval request cannot be changed that way any more',
+  FOUR_EYES: 'A request must be approved by someone other than its requester',
+  DEAD_LETTER_NOT_FOUND: 'No such failed request',
+  AUDIT_BROKEN: 'The audit log failed verification',
 };
 
 export async function presentError(e: unknown, log: vscode.LogOutputChannel): Promise<void> {
