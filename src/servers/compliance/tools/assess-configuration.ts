@@ -6,7 +6,7 @@ import { redactError } from '../../../core/secrets/detect-secrets';
 import { safeTool, toolResult } from '../../kit/tool-result';
 import type { ComplianceContext } from '../compliance-context';
 import { assessWorkspace } from '../load-workspace';
-import { reported, ReportedFindingSchema, summaryLine, SummarySchema, summarize } from './finding-summary';
+import { reported, ReportedFindingSchema, summaryLine, SummarySchema, summarize } from '../../../core/assess/finding-summary';
 
 export const AssessConfigurationInput = {
   path: z.string().max(4096).optional().describe('A folder or config file inside the workspace (default: the workspace)'),

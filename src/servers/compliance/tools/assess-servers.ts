@@ -8,7 +8,7 @@ import { applyPolicy } from '../../../core/policy/apply-policy';
 import { safeTool, toolResult } from '../../kit/tool-result';
 import { rememberLive, type ComplianceContext } from '../compliance-context';
 import { assessWorkspace, LOCK_FILE } from '../load-workspace';
-import { reported, ReportedFindingSchema, summaryLine, SummarySchema, summarize } from './finding-summary';
+import { reported, ReportedFindingSchema, summaryLine, SummarySchema, summarize } from '../../../core/assess/finding-summary';
 
 const Selection = {
   servers: z.array(z.string().max(1024)).max(500).optional().describe('Server names to assess (default: every enabled server a client would run)'),

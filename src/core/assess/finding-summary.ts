@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FindingSchema, RemediationSchema, type Finding } from '../../../core/model/finding';
-import { SEVERITIES, type Severity } from '../../../core/model/severity';
+import { FindingSchema, RemediationSchema, type Finding } from '../model/finding';
+import { SEVERITIES, type Severity } from '../model/severity';
 
 /** Findings as tools return them: remediation edits left out (values may sit beside a secret). */
 export const ReportedFindingSchema = FindingSchema.extend({ remediation: RemediationSchema.omit({ edits: true }).optional() });
