@@ -48,7 +48,14 @@ describe('approval state machine', () => {
     for (const s of FINAL_STATES) assert.deepEqual(TRANSITIONS[s], {}, s);
     const seen = new Set<ApprovalState>(['pending']);
     const queue: ApprovalState[] = ['pending'];
-    while (queue.length) for (const to of Object.values(TRANSITIONS[queue.shift()!])) if (!seen.has(to!)) (seen.add(to!), queue.push(to!));
+    while (queue.length) {
+      for (const to of Object.values(TRANSITIONS[queue.shift()!])) {
+        if (to !== undefined && !seen.has(to)) {
+          seen.add(to);
+          queue.push(to);
+        }
+      }
+    }
     assert.deepEqual([...seen].sort(), [...APPROVAL_STATES].sort());
   });
 
