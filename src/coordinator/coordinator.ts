@@ -1,0 +1,256 @@
+import type { KeyObject } from 'node:crypto';
+import { reported, summarize } from '../core/assess/finding-summary';
+import type { WorkspaceAssessment } from '../core/assess/assess-workspace';
+import type { ApprovalEvent } from '../core/approvals/state-machine';
+import { DeadLetterSchema, type DeadLetter } from '../core/coordination/dead-letter';
+import { ERROR_CLASS } from '../core/coordination/error-response';
+import { AssessmentRequestSchema, ApprovalRequestSchema, type Actor, type ApprovalRequest, type AssessmentResponse } from '../core/coordination/messages';
+import { OversightError, isOversightError } from '../core/errors';
+import { redactError } from '../core/secrets/detect-secrets';
+import { ApprovalWorkflow, SYSTEM, type CrashPoint } from './approvals/approval-workflow';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { Emitter } from './events';
+import type { AuditPort, ServerHealthView, ServerName, ServerPort } from './ports';
+import type { RecordStore } from './record-store';
+import { checkedPlan, checkedProposal, ExecutionReply, LiveReplySchema, parseReply, StaticReplySchema } from './server-replies';
+
+export interface CoordinatorSettings {
+  /** Lifetime of an approval request (default 24 h). */
+  approvalTtlMs: number;
+  /** The requester may not approve their own request. */
+  fourEyes: boolean;
+  /** How often pending requests past their expiry are expired (default 60 s). */
+  expirySweepMs: number;
+}
+
+export interface CoordinatorDeps {
+  workspace: string;
+  servers: Record<ServerName, ServerPort>;
+  audit: AuditPort;
+  approvals: RecordStore<typeof ApprovalRequestSchema>;
+  deadLetters: RecordStore<typeof DeadLetterSchema>;
+  signingKey: KeyObject;
+  /** The current SHA-256 of a file's bytes, or 'absent' (the stale check at decision time). */
+  fileHash: (file: string) => Promise<string>;
+  /** Static assessment in this process: what runs when the Compliance Server is down. */
+  assessInProcess: (includeGlobal: boolean) => Promise<WorkspaceAssessment>;
+  now: () => Date;
+  newId: () => string;
+  settings: CoordinatorSettings;
+  log: (line: string) => void;
+  crashPoint?: (point: CrashPoint, approvalId: string) => Promise<void> | void;
+}
+
+export type ApprovalChange = { request: ApprovalRequest; event: ApprovalEvent | 'requested' };
+
+/** Codes that mean "that server is not answering now", as opposed to an answer. */
+const SERVER_DOWN = new Set(['SERVER_UNAVAILABLE', 'SERVER_TIMEOUT', 'SERVER_PROTOCOL', 'CIRCUIT_OPEN', 'QUEUE_FULL']);
+
+/**
+ * The Integration Coordinator: routes requests between the Compliance Server and the Installer, owns
+ * the approval workflow and writes the audit trail. Knows nothing of VS Code: the extension and the CLI
+ * drive it through this class and subscribe to its events.
+ */
+export class Coordinator {
+  readonly onApproval: Emitter<ApprovalChange>;
+  readonly onServerHealth: Emitter<ServerHealthView>;
+  readonly onDeadLetters: Emitter<void>;
+  private readonly workflow: ApprovalWorkflow;
+  private readonly dlq: DeadLetterQueue;
+  private readonly disposables: { dispose(): void }[] = [];
+  private sweep: NodeJS.Timeout | undefined;
+  private lastHealth = new Map<ServerName, string>();
+  private stopped = false;
+
+  constructor(private readonly d: CoordinatorDeps) {
+    const listenerError = (e: unknown) => d.log(`an event listener failed: ${e instanceof Error ? e.message : String(e)}`);
+    this.onApproval = new Emitter(listenerError);
+    this.onServerHealth = new Emitter(listenerError);
+    this.onDeadLetters = new Emitter(listenerError);
+    this.dlq = new DeadLetterQueue(d.deadLetters, d.audit, d.now, () => this.onDeadLetters.fire());
+    this.workflow = new ApprovalWorkflow({
+      workspace: d.workspace,
+      store: d.approvals,
+      audit: d.audit,
+      signingKey: d.signingKey,
+      execute: (r) => this.executeOnServer(r),
+      fileHash: d.fileHash,
+      repropose: (r) => this.repropose(r),
+      deadLetter: async (r, e) => void (await this.dlq.add(r, e)),
+      now: d.now,
+      newId: d.newId,
+      settings: d.settings,
+      changed: (request, event) => this.onApproval.fire({ request, event }),
+      log: d.log,
+      ...(d.crashPoint ? { crashPoint: d.crashPoint } : {}),
+    });
+  }
+
+  /**
+   * Loads stored approvals, starts both servers (one failing to start does not stop the other or
+   * the coordinator), expires what is due, and carries on with anything approved but not executed
+   * when the last run stopped (exactly once: see ApprovalWorkflow.execute).
+   */
+  async start(): Promise<void> {
+    const resume = await this.workflow.load();
+    await this.dlq.init();
+    for (const name of ['compliance', 'installer'] as const) {
+      const s = this.d.servers[name];
+      this.disposables.push(s.onHealth((h) => this.healthChanged(h)));
+    }
+    const started = await Promise.allSettled([this.d.servers.compliance.start(), this.d.servers.installer.start()]);
+    await this.d.audit.append({
+      actor: SYSTEM,
+      kind: 'coordinator.started',
+      subject: { type: 'coordinator', id: this.d.workspace },
+      payload: { servers: started.map((s, i) => ({ server: i === 0 ? 'compliance' : 'installer', up: s.status === 'fulfilled' })), resuming: resume.map((r) => r.id) },
+    });
+    await this.workflow.expireDue();
+    for (const r of resume) {
+      if (this.workflow.get(r.id).state === 'expired') continue;
+      await this.workflow.execute(r.id).catch((e: unknown) => this.d.log(`resuming ${r.id}: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    this.sweep = setInterval(() => void this.workflow.expireDue().catch((e: unknown) => this.d.log(`expiry sweep: ${String(e)}`)), this.d.settings.expirySweepMs);
+    this.sweep.unref();
+  }
+
+  /** Stops both servers and closes the audit log (its shutdown checkpoint). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    for (const x of this.disposables.splice(0)) x.dispose();
+    await Promise.allSettled([this.d.servers.compliance.stop(), this.d.servers.installer.stop()]);
+    await this.d.audit.append({ actor: SYSTEM, kind: 'coordinator.stopped', subject: { type: 'coordinator', id: this.d.workspace }, payload: {} }).catch(() => undefined);
+    await this.d.audit.close();
+    this.onApproval.clear();
+    this.onServerHealth.clear();
+    this.onDeadLetters.clear();
+  }
+
+  health(): Record<ServerName, ServerHealthView> {
+    return { compliance: this.d.servers.compliance.health(), installer: this.d.servers.installer.health() };
+  }
+
+  /**
+   * Static assessment (reads files, runs nothing, needs no approval) on the Compliance Server; when that
+   * server is down, the same rules run in this process and the response says so (`degraded`).
+   */
+  async assess(input: { includeGlobal?: boolean; requestedBy: Actor }): Promise<AssessmentResponse> {
+    const req = AssessmentRequestSchema.parse({ requestId: this.d.newId(), kind: 'static', workspace: this.d.workspace, includeGlobal: input.includeGlobal ?? false, requestedBy: input.requestedBy, requestedAt: this.d.now().toISOString() });
+    const subject = { type: 'assessment' as const, id: req.requestId };
+    await this.d.audit.append({ actor: req.requestedBy, kind: 'assessment.requested', subject, payload: { kind: 'static', includeGlobal: req.includeGlobal } });
+    let response: AssessmentResponse;
+    try {
+      const out = parseReply(StaticReplySchema, await this.d.servers.compliance.callTool('assess_configuration', { includeGlobal: req.includeGlobal }), 'The Compliance Server (assess_configuration)');
+      response = { requestId: req.requestId, assessmentId: out.assessmentId, kind: 'static', source: 'compliance-server', degraded: false, summary: out.summary, findings: out.findings, errors: out.errors, completedAt: this.d.now().toISOString() };
+    } catch (e) {
+      if (!(isOversightError(e) && SERVER_DOWN.has(e.code))) {
+        await this.d.audit.append({ actor: req.requestedBy, kind: 'assessment.failed', subject, payload: { code: isOversightError(e) ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) } });
+        throw e;
+      }
+      const local = await this.d.assessInProcess(req.includeGlobal);
+      response = {
+        requestId: req.requestId,
+        assessmentId: this.d.newId(),
+        kind: 'static',
+        source: 'in-process',
+        degraded: true,
+        degradedReason: `The Compliance Server is unavailable (${e.code}: ${e.message}); the static rules ran inside MCP Oversight instead.`,
+        summary: summarize(local.result.findings),
+        findings: local.result.findings.map(reported),
+        errors: [...local.result.errors, ...local.policyErrors].map(redactError),
+        completedAt: this.d.now().toISOString(),
+      };
+    }
+    await this.d.audit.append({ actor: req.requestedBy, kind: 'assessment.completed', subject, payload: { assessmentId: response.assessmentId, source: response.source, degraded: response.degraded, summary: response.summary, errors: response.errors.length } });
+    return response;
+  }
+
+  /** A live assessment runs configured servers: it becomes an approval request showing exactly what will run. */
+  async requestLiveAssessment(input: { servers?: string[]; includeGlobal?: boolean; requestedBy: Actor }): Promise<ApprovalRequest> {
+    const out = await this.d.servers.compliance.callTool('plan_live_assessment', { includeGlobal: input.includeGlobal ?? false, ...(input.servers ? { servers: input.servers } : {}) });
+    const { plan, description, subjectHash } = checkedPlan(out, 'The Compliance Server (plan_live_assessment)');
+    const names = plan.servers.map((s) => s.name);
+    const title = `Run ${names.length} MCP server${names.length === 1 ? '' : 's'} for a live assessment: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+    return this.workflow.request({ kind: 'assessment', plan, subjectHash, description }, title, input.requestedBy);
+  }
+
+  /** Findings -> a proposal from the Compliance Server -> an approval request for a person to review. */
+  async proposeRemediation(input: { fingerprints?: string[]; includeGlobal?: boolean; requestedBy: Actor }): Promise<ApprovalRequest> {
+    const out = await this.d.servers.compliance.callTool('propose_remediation', { includeGlobal: input.includeGlobal ?? false, ...(input.fingerprints ? { fingerprints: input.fingerprints } : {}) });
+    const { proposal, subjectHash } = checkedProposal(out, 'The Compliance Server (propose_remediation)');
+    const files = proposal.files.map((f) => f.displayPath).join(', ');
+    const title = `${proposal.actions.length === 1 ? proposal.actions[0]!.description : `${proposal.actions.length} fixes`} (${files})`;
+    return this.workflow.request({ kind: 'remediation', proposal, subjectHash }, title, input.requestedBy);
+  }
+
+  decide(response: unknown): Promise<ApprovalRequest> {
+    return this.workflow.decide(response);
+  }
+
+  cancel(id: string, actor: Actor, reason?: string): Promise<ApprovalRequest> {
+    return this.workflow.cancel(id, actor, reason);
+  }
+
+  approvals(filter: { states?: ApprovalRequest['state'][] } = {}): ApprovalRequest[] {
+    const all = this.workflow.list();
+    return filter.states ? all.filter((r) => filter.states!.includes(r.state)) : all;
+  }
+
+  approval(id: string): ApprovalRequest {
+    return this.workflow.get(id);
+  }
+
+  deadLetters(): Promise<DeadLetter[]> {
+    return this.dlq.list();
+  }
+
+  retryDeadLetter(id: string, actor: Actor): Promise<ApprovalRequest> {
+    return this.dlq.retry(id, actor, (approvalId) => this.workflow.execute(approvalId, { retry: true }));
+  }
+
+  discardDeadLetter(id: string, actor: Actor, reason?: string): Promise<void> {
+    return this.dlq.discard(id, actor, reason);
+  }
+
+  private async executeOnServer(r: ApprovalRequest): Promise<Partial<Pick<ApprovalRequest, 'execution' | 'assessment'>>> {
+    if (r.grant === undefined) throw new OversightError('internal', `Approval request ${r.id} has no grant although it was approved.`);
+    if (r.subject.kind === 'remediation') {
+      const out = await this.d.servers.installer.callTool('apply_remediation', { proposal: r.subject.proposal, grant: r.grant });
+      return { execution: parseReply(ExecutionReply, out, 'The Installer (apply_remediation)') };
+    }
+    const plan = r.subject.plan;
+    // Every server may take its whole timeout, `concurrency` at a time; then a margin for the findings.
+    const timeoutMs = plan.timeoutMs * Math.max(1, Math.ceil(plan.servers.length / plan.concurrency)) + 30_000;
+    const out = parseReply(LiveReplySchema, await this.d.servers.compliance.callTool('assess_servers', { plan, grant: r.grant }, { timeoutMs }), 'The Compliance Server (assess_servers)');
+    return {
+      assessment: { requestId: r.id, assessmentId: out.assessmentId, kind: 'live', source: 'compliance-server', degraded: false, summary: out.summary, findings: out.findings, errors: [], probes: out.probes, completedAt: this.d.now().toISOString() },
+    };
+  }
+
+  /** A stale subject's fresh replacement: the same findings re-proposed, or the same servers re-planned. */
+  private async repropose(stale: ApprovalRequest) {
+    if (stale.subject.kind === 'assessment') {
+      const out = await this.d.servers.compliance.callTool('plan_live_assessment', { includeGlobal: stale.subject.plan.includeGlobal, servers: stale.subject.plan.servers.map((s) => s.name) });
+      const { plan, description, subjectHash } = checkedPlan(out, 'The Compliance Server (plan_live_assessment)');
+      return { subject: { kind: 'assessment' as const, plan, subjectHash, description }, title: stale.title };
+    }
+    const actions = stale.subject.proposal.actions;
+    const fingerprints = actions.map((a) => a.findingFingerprint).filter((f): f is string => f !== undefined);
+    if (fingerprints.length === 0 || fingerprints.length !== actions.length) return undefined; // installs and re-pins are not findings
+    const out = await this.d.servers.compliance.callTool('propose_remediation', { fingerprints });
+    const { proposal, subjectHash } = checkedProposal(out, 'The Compliance Server (propose_remediation)');
+    return { subject: { kind: 'remediation' as const, proposal, subjectHash }, title: stale.title };
+  }
+
+  private healthChanged(h: ServerHealthView): void {
+    this.onServerHealth.fire(h);
+    const key = `${h.state}/${h.breaker}`;
+    if (this.lastHealth.get(h.server) === key) return; // pings that change nothing are not audited
+    this.lastHealth.set(h.server, key);
+    void this.d.audit
+      .append({ actor: SYSTEM, kind: 'server.health', subject: { type: 'server', id: h.server, server: h.server }, payload: { state: h.state, breaker: h.breaker, ...(h.lastError ? { lastError: { code: h.lastError.code, category: ERROR_CLASS[h.lastError.code as keyof typeof ERROR_CLASS]?.category ?? 'system', message: h.lastError.message } } : {}) } })
+      .catch((e: unknown) => this.d.log(`audit of server health failed: ${String(e)}`));
+  }
+}
