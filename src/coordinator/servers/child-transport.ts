@@ -8,7 +8,7 @@ import { killGroup, signalGroup, trackGroup } from './process-group';
 /** What ManagedServer needs from a connection to one server process (a fake implements it in unit tests). */
 export interface ServerTransport extends Transport {
   readonly pid: number | undefined;
-  /** How the process ended, once it has ("exited with code 3", "killed by SIGKILL"). */
+  /** How the process ended, once it has, to follow "the process": "exited with code 3", "was killed by SIGKILL". */
   readonly exitReason: string | undefined;
   /** Kills the process (group) at once, without a grace period: for a server that stopped answering. */
   kill(): void;
@@ -68,7 +68,7 @@ export class ChildProcessTransport implements ServerTransport {
           windowsHide: true,
         });
       } catch (e) {
-        this.exitReason = `cannot start ${this.opts.command}: ${errorText(e)}`;
+        this.exitReason = `could not be started (${this.opts.command}: ${errorText(e)})`;
         reject(new Error(this.exitReason));
         return;
       }
@@ -91,13 +91,13 @@ export class ChildProcessTransport implements ServerTransport {
       child.once('error', (e) => {
         if (child.pid === undefined) {
           // ENOENT / EACCES before the process existed.
-          this.exitReason = `cannot start ${this.opts.command}: ${errorText(e)}`;
+          this.exitReason = `could not be started (${this.opts.command}: ${errorText(e)})`;
           reject(new Error(this.exitReason));
           this.reportClosed();
         }
       });
       child.once('exit', (code, signal) => {
-        this.exitReason ??= signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
+        this.exitReason ??= signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
         if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL'); // whatever it left behind
         // Let stdout deliver a last response written just before exiting.
         if (child.stdout?.readableEnded === false) {
@@ -124,7 +124,7 @@ export class ChildProcessTransport implements ServerTransport {
   kill(): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
-    this.exitReason ??= 'killed: it stopped answering';
+    this.exitReason ??= 'was killed: it stopped answering';
     signalGroup(pid, 'SIGKILL');
   }
 
@@ -152,7 +152,7 @@ export class ChildProcessTransport implements ServerTransport {
     try {
       this.buffer.append(chunk);
     } catch {
-      this.exitReason ??= 'it wrote an oversized message on stdout';
+      this.exitReason ??= 'wrote an oversized message on stdout';
       this.opts.onBadStdout('a message larger than the limit; closing the connection');
       void this.close();
       return;
