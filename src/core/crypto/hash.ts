@@ -21,4 +21,8 @@ export const HASH_TAGS = {
   grant: 'mcp-oversight/grant/v1',
   toolDefinition: 'mcp-oversight/tool-definition/v1',
   rollback: 'mcp-oversight/rollback/v1',
+  /** One audit log entry (`hash` of the entry without `hash`); see src/core/audit/audit-line.ts. */
+  auditEntry: 'mcp-oversight/audit-entry/v1',
+  /** A signed checkpoint of the audit log's head. */
+  auditCheckpoint: 'mcp-oversight/audit-checkpoint/v1',
 } as const;

@@ -1,0 +1,141 @@
+import { hash as oneShotHash } from 'node:crypto';
+import { AUDIT_ENTRY_TAG_PREFIX, AUDIT_HASH_SUFFIX_LENGTH, AUDIT_MAX_LINE_BYTES } from './audit-line';
+
+/**
+ * The hot path of `verify`: one segment's bytes, line by line, without JSON.parse. Each line's hash is
+ * recomputed over the domain tag and the line's body (copied once into a scratch buffer so one-shot
+ * `crypto.hash` sees contiguous bytes); `seq` and `prevHash` are read positionally. It stops at the
+ * first problem: finding out *what* went wrong is `classifyAuditRecords`' job, on the slow path.
+ */
+export interface SegmentScan {
+  /** Complete (newline-terminated) lines read before stopping. */
+  lines: number;
+  bytes: number;
+  first?: { seq: number; prevHash: string };
+  last?: { seq: number; hash: string };
+  /** Every line well-formed, hashes right, seqs consecutive, chained, and no bytes after the last newline. */
+  ok: boolean;
+  /** Bytes after the last newline (a torn write, or a cut). */
+  tornBytes: number;
+  /** Hashes of the entries whose seq was asked for (the checkpoints'). */
+  hashes: Map<number, string>;
+}
+
+/** What one line says about itself. `problem` is set when it cannot be read or its hash is wrong. */
+export interface LineFields {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  problem: string | undefined;
+}
+
+const NEWLINE = 0x0a;
+const HASH_KEY = Buffer.from(',"hash":"', 'latin1');
+const PREV_KEY = Buffer.from('"prevHash":"', 'latin1');
+const SEQ_KEY = Buffer.from('","seq":', 'latin1');
+const SUBJECT_KEY = Buffer.from(',"subject":{', 'latin1');
+const TAG = Buffer.from(AUDIT_ENTRY_TAG_PREFIX, 'utf8');
+
+/** A reusable buffer holding the domain tag, then one line's body: avoids an allocation per line. */
+export class LineHasher {
+  private readonly scratch = Buffer.alloc(TAG.length + AUDIT_MAX_LINE_BYTES + 1);
+  constructor() {
+    TAG.copy(this.scratch, 0);
+  }
+
+  /** Reads the line `buf[start, end)` (no newline) into `out`; sets `out.problem` when it is not sound. */
+  read(buf: Buffer, start: number, end: number, out: LineFields): void {
+    out.problem = undefined;
+    out.seq = -1;
+    out.prevHash = '';
+    out.hash = '';
+    const len = end - start;
+    if (len > AUDIT_MAX_LINE_BYTES) return void (out.problem = `line longer than ${AUDIT_MAX_LINE_BYTES} bytes`);
+    if (len < AUDIT_HASH_SUFFIX_LENGTH + 2 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22 || buf.compare(HASH_KEY, 0, HASH_KEY.length, end - AUDIT_HASH_SUFFIX_LENGTH, end - 66) !== 0) {
+      return void (out.problem = 'no "hash" at the end of the line');
+    }
+    const bodyEnd = end - AUDIT_HASH_SUFFIX_LENGTH;
+    const p = buf.lastIndexOf(PREV_KEY, bodyEnd);
+    if (p < start || p + PREV_KEY.length + 64 + SEQ_KEY.length >= bodyEnd) return void (out.problem = 'no "prevHash" in the line');
+    const seqAt = p + PREV_KEY.length + 64;
+    if (buf.compare(SEQ_KEY, 0, SEQ_KEY.length, seqAt, seqAt + SEQ_KEY.length) !== 0) return void (out.problem = 'no "seq" after "prevHash"');
+    let seq = 0;
+    let i = seqAt + SEQ_KEY.length;
+    const digitsFrom = i;
+    for (; i < bodyEnd; i++) {
+      const c = buf[i] as number;
+      if (c < 0x30 || c > 0x39) break;
+      seq = seq * 10 + (c - 0x30);
+    }
+    if (i === digitsFrom || i - digitsFrom > 15 || (buf[digitsFrom] === 0x30 && i - digitsFrom > 1) || seq < 1 || buf.compare(SUBJECT_KEY, 0, SUBJECT_KEY.length, i, i + SUBJECT_KEY.length) !== 0) {
+      return void (out.problem = '"seq" is not a positive integer followed by "subject"');
+    }
+    out.seq = seq;
+    out.prevHash = buf.toString('latin1', p + PREV_KEY.length, seqAt);
+    out.hash = buf.toString('latin1', end - 66, end - 2);
+    const bodyLen = bodyEnd - start;
+    buf.copy(this.scratch, TAG.length, start, bodyEnd);
+    this.scratch[TAG.length + bodyLen] = 0x7d;
+    const actual = oneShotHash('sha256', this.scratch.subarray(0, TAG.length + bodyLen + 1), 'hex');
+    if (actual !== out.hash) out.problem = 'hash does not match the entry';
+  }
+}
+
+/** Fast pass over one segment; see `SegmentScan`. */
+export function scanSegment(data: Uint8Array, wanted: ReadonlySet<number> = new Set(), hasher = new LineHasher()): SegmentScan {
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const scan: SegmentScan = { lines: 0, bytes: buf.length, ok: true, tornBytes: 0, hashes: new Map() };
+  const f: LineFields = { seq: 0, prevHash: '', hash: '', problem: undefined };
+  let start = 0;
+  let lastSeq = 0;
+  let lastHash = '';
+  while (start < buf.length) {
+    const end = buf.indexOf(NEWLINE, start);
+    if (end < 0) {
+      scan.tornBytes = buf.length - start;
+      scan.ok = false;
+      break;
+    }
+    hasher.read(buf, start, end, f);
+    if (f.problem !== undefined || (scan.lines > 0 && (f.seq !== lastSeq + 1 || f.prevHash !== lastHash))) {
+      scan.ok = false;
+      break;
+    }
+    if (scan.lines === 0) scan.first = { seq: f.seq, prevHash: f.prevHash };
+    if (wanted.has(f.seq)) scan.hashes.set(f.seq, f.hash);
+    lastSeq = f.seq;
+    lastHash = f.hash;
+    scan.lines++;
+    start = end + 1;
+  }
+  if (scan.lines > 0) scan.last = { seq: lastSeq, hash: lastHash };
+  return scan;
+}
+
+/** One line on the slow path: where it is and what it says. */
+export interface LineRecord extends LineFields {
+  segment: string;
+  /** 1-based line number in its segment. */
+  line: number;
+  /** Bytes after the segment's last newline: this record is a torn tail. */
+  torn: boolean;
+}
+
+/** Every line of a segment (including a torn tail) as records, for the classifier. */
+export function readLineRecords(segment: string, data: Uint8Array, hasher = new LineHasher()): LineRecord[] {
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out: LineRecord[] = [];
+  let start = 0;
+  let line = 1;
+  while (start < buf.length) {
+    const nl = buf.indexOf(NEWLINE, start);
+    const end = nl < 0 ? buf.length : nl;
+    const f: LineFields = { seq: -1, prevHash: '', hash: '', problem: undefined };
+    // A line is read on its own bytes, so a broken line never borrows "prevHash" from the one before it.
+    hasher.read(buf.subarray(start, end), 0, end - start, f);
+    out.push({ ...f, segment, line, torn: nl < 0 });
+    start = end + 1;
+    line++;
+  }
+  return out;
+}
