@@ -1,0 +1,325 @@
+import type { KeyObject } from 'node:crypto';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { keyFingerprint, signCheckpoint, encodeCheckpointLine } from '../../core/audit/audit-checkpoint';
+import { AuditInputSchema, GENESIS_HASH, SYSTEM_ACTOR, type AuditEntry, type AuditInput } from '../../core/audit/audit-entry';
+import { AUDIT_MAX_LINE_BYTES, encodeAuditLine } from '../../core/audit/audit-line';
+import { AuditQuerySchema, type AuditQuery } from '../../core/audit/audit-query';
+import { redactForAudit } from '../../core/audit/audit-redact';
+import { OversightError } from '../../core/errors';
+import { acquireAuditLock, type AuditLock } from './audit-lock';
+import { CHECKPOINTS_FILE, ioError, listSegments, readManifest, segmentName, syncDir, writeAll, writeManifest, type Manifest, type SegmentFile } from './audit-files';
+import { queryAudit, readNewest } from './audit-reader';
+import { dropTornCheckpoint, readSegmentState, recoverTornTail, type TornTail } from './audit-recovery';
+import { readLastCheckpointSeq } from './audit-checkpoints-file';
+
+export { verifyAuditStore } from './verify-store';
+export type { AuditQuery } from '../../core/audit/audit-query';
+export type { AuditVerifyReport } from '../../core/audit/audit-verify';
+
+export interface AuditLogOptions {
+  dir: string;
+  signingKey: KeyObject;
+  hmacKey: Buffer;
+  /** A signed checkpoint after this many entries (and at close). Default 1000. */
+  checkpointEvery?: number;
+  /** Rotation: a new segment after this many entries (default 10,000) or bytes (default 8 MiB). */
+  segmentMaxEntries?: number;
+  segmentMaxBytes?: number;
+  now?: () => Date;
+  /** fdatasync each batch before resolving its appends. Default true; false only for tests and benches. */
+  durable?: boolean;
+}
+
+interface Pending {
+  entry: AuditEntry;
+  line: string;
+  resolve(e: AuditEntry): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * The append-only, hash-chained, checkpointed audit log (docs/AUDIT.md). One writer per folder (a lock
+ * file); appends are serialised in call order and group-committed: all appends that arrive while a batch
+ * is being written go out together in one write and one fdatasync.
+ */
+export class AuditLog {
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private checkpointing: Promise<void> = Promise.resolve();
+  /** Seq and hash of the last entry handed out (chained on by the next append). */
+  private tail: { seq: number; hash: string };
+  /** Seq and hash of the last durable entry. */
+  private head: { seq: number; hash: string };
+  private lastCheckpointSeq: number;
+  private failed: OversightError | undefined;
+  private closing: Promise<void> | undefined;
+  private seg: { file: SegmentFile; fh: FileHandle | undefined; entries: number; bytes: number; minTs: string | undefined; maxTs: string | undefined };
+  private checkpointsFh: FileHandle | undefined;
+  private readonly fingerprint: string;
+  private readonly checkpointEvery: number;
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private readonly now: () => Date;
+  private readonly durable: boolean;
+
+  private constructor(
+    private readonly opts: AuditLogOptions,
+    private readonly lock: AuditLock,
+    private manifest: Manifest,
+    state: { head: { seq: number; hash: string }; lastCheckpointSeq: number; seg: AuditLog['seg'] },
+  ) {
+    this.head = state.head;
+    this.tail = { ...state.head };
+    this.lastCheckpointSeq = state.lastCheckpointSeq;
+    this.seg = state.seg;
+    this.fingerprint = keyFingerprint(opts.signingKey);
+    this.checkpointEvery = opts.checkpointEvery ?? 1000;
+    this.maxEntries = opts.segmentMaxEntries ?? 10_000;
+    this.maxBytes = opts.segmentMaxBytes ?? 8 * 1024 * 1024;
+    this.now = opts.now ?? (() => new Date());
+    this.durable = opts.durable ?? true;
+  }
+
+  /** Opens (or creates) the log: takes the writer lock, recovers a torn tail (and records it), finds the head. */
+  static async open(opts: AuditLogOptions): Promise<AuditLog> {
+    const durable = opts.durable ?? true;
+    const now = opts.now ?? (() => new Date());
+    await mkdir(opts.dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+      throw ioError(`could not create the audit folder ${opts.dir}`, e);
+    });
+    const lock = await acquireAuditLock(opts.dir);
+    try {
+      const segments = await listSegments(opts.dir);
+      let torn: TornTail | undefined;
+      const last = segments[segments.length - 1];
+      if (last) torn = await recoverTornTail(opts.dir, last, durable, now());
+      await dropTornCheckpoint(opts.dir, durable);
+      const manifest = await readManifest(opts.dir);
+      await sealUnindexed(opts.dir, segments, manifest, durable);
+      // The head is the last entry of the last segment that has one (a new segment may still be empty).
+      let head = { seq: 0, hash: GENESIS_HASH };
+      let seg: AuditLog['seg'] = { file: { name: segmentName(1), path: join(opts.dir, segmentName(1)), firstSeq: 1 }, fh: undefined, entries: 0, bytes: 0, minTs: undefined, maxTs: undefined };
+      for (let i = segments.length - 1; i >= 0; i--) {
+        const file = segments[i] as SegmentFile;
+        const st = await readSegmentState(file);
+        if (i === segments.length - 1) seg = { file, fh: undefined, entries: st.entries, bytes: st.bytes, minTs: st.minTs, maxTs: st.maxTs };
+        if (st.entries > 0) {
+          head = st.head;
+          break;
+        }
+      }
+      const log = new AuditLog(opts, lock, manifest, { head, lastCheckpointSeq: await readLastCheckpointSeq(opts.dir), seg });
+      if (torn) await log.append({ actor: SYSTEM_ACTOR, kind: 'audit.torn-line', subject: { type: 'audit', id: torn.segment }, payload: { ...torn } });
+      return log;
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** Seq and hash of the last durable entry (seq 0 for an empty log). */
+  get headEntry(): { seq: number; hash: string } {
+    return { ...this.head };
+  }
+
+  /**
+   * Appends one entry; resolves once it is durable. Secrets in the payload (and token shapes anywhere)
+   * are replaced by keyed hashes before it is hashed. Invalid input is a `usage` error and takes no seq.
+   */
+  append(input: AuditInput): Promise<AuditEntry> {
+    if (this.closing) return Promise.reject(new OversightError('io', 'the audit log is closed'));
+    if (this.failed) return Promise.reject(this.failed);
+    const parsed = AuditInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      return Promise.reject(new OversightError('usage', `audit entry rejected: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`));
+    }
+    let entry: AuditEntry;
+    let line: string;
+    try {
+      const safe = redactForAudit({ actor: parsed.data.actor, subject: parsed.data.subject, payload: parsed.data.payload }, this.opts.hmacKey);
+      const body = { ...safe, kind: parsed.data.kind, seq: this.tail.seq + 1, ts: this.now().toISOString(), prevHash: this.tail.hash };
+      const enc = encodeAuditLine(body);
+      if (Buffer.byteLength(enc.line) > AUDIT_MAX_LINE_BYTES) throw new TypeError(`the entry is larger than ${AUDIT_MAX_LINE_BYTES / 1024} KiB; log a summary and a hash instead`);
+      entry = { ...body, hash: enc.hash };
+      line = enc.line;
+    } catch (e) {
+      return Promise.reject(new OversightError('usage', `audit entry rejected: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+    }
+    this.tail = { seq: entry.seq, hash: entry.hash };
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.pending.push({ entry, line, resolve, reject });
+      this.flushing ??= this.flushLoop().finally(() => (this.flushing = undefined));
+    });
+  }
+
+  /** Signs the current head into `checkpoints.jsonl` (after every append made before this call is durable). */
+  async checkpoint(): Promise<void> {
+    await this.idle();
+    await this.queueCheckpoint();
+  }
+
+  /** The newest `n` durable entries, newest first. */
+  async newest(n: number): Promise<AuditEntry[]> {
+    await this.idle();
+    return readNewest(this.opts.dir, n);
+  }
+
+  /** Entries matching the query, newest first (see AuditQuery). */
+  async query(q: AuditQuery): Promise<AuditEntry[]> {
+    const r = AuditQuerySchema.safeParse(q);
+    if (!r.success) throw new OversightError('usage', `audit query rejected: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await this.idle();
+    return queryAudit(this.opts.dir, r.data);
+  }
+
+  /** Waits for pending appends, writes the shutdown checkpoint, closes files, releases the lock. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.idle();
+        if (!this.failed) await this.queueCheckpoint();
+      } finally {
+        await this.seg.fh?.close().catch(() => undefined);
+        await this.checkpointsFh?.close().catch(() => undefined);
+        this.seg.fh = undefined;
+        this.checkpointsFh = undefined;
+        await this.lock.release();
+      }
+    })();
+    return this.closing;
+  }
+
+  private async idle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await this.checkpointing;
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.pending.length);
+      try {
+        await this.writeBatch(batch);
+      } catch (e) {
+        this.failBatch(batch, e);
+        continue;
+      }
+      for (const p of batch) p.resolve(p.entry);
+      if (this.head.seq - this.lastCheckpointSeq >= this.checkpointEvery) void this.queueCheckpoint().catch(() => undefined);
+    }
+  }
+
+  /** A failed write fails its batch and everything queued behind it (they chain on it); the tail goes back to the durable head. */
+  private failBatch(batch: Pending[], e: unknown): void {
+    const err = e instanceof OversightError ? e : ioError('could not write the audit log', e);
+    const all = [...batch, ...this.pending.splice(0, this.pending.length)];
+    this.tail = { ...this.head };
+    for (const p of all) p.reject(err);
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    let i = 0;
+    while (i < batch.length) {
+      if (this.seg.entries >= this.maxEntries || (this.seg.entries > 0 && this.seg.bytes >= this.maxBytes)) await this.rotate((batch[i] as Pending).entry.seq);
+      const fh = await this.segmentHandle();
+      const lines: string[] = [];
+      let bytes = 0;
+      let minTs = this.seg.minTs;
+      let maxTs = this.seg.maxTs;
+      // As many as fit in this segment (at least one, so an oversized line still goes somewhere).
+      while (i < batch.length && this.seg.entries + lines.length < this.maxEntries) {
+        const p = batch[i] as Pending;
+        const size = Buffer.byteLength(p.line) + 1;
+        if (lines.length > 0 && this.seg.bytes + bytes + size > this.maxBytes) break;
+        lines.push(p.line);
+        bytes += size;
+        if (minTs === undefined || p.entry.ts < minTs) minTs = p.entry.ts;
+        if (maxTs === undefined || p.entry.ts > maxTs) maxTs = p.entry.ts;
+        i++;
+      }
+      const buf = Buffer.from(lines.join('\n') + '\n', 'utf8');
+      try {
+        await writeAll(fh, buf);
+        if (this.durable) await fh.datasync();
+      } catch (e) {
+        // Cut back what may have reached the file, so the next batch does not chain on unacknowledged lines.
+        try {
+          await fh.truncate(this.seg.bytes);
+        } catch {
+          this.failed = ioError(`the audit log in ${this.opts.dir} could not be written nor restored; close and reopen it (the torn tail is then kept aside)`, e);
+        }
+        throw ioError(`could not write the audit log in ${this.opts.dir}`, e);
+      }
+      const last = batch[i - 1] as Pending;
+      this.seg.entries += lines.length;
+      this.seg.bytes += buf.length;
+      this.seg.minTs = minTs;
+      this.seg.maxTs = maxTs;
+      this.head = { seq: last.entry.seq, hash: last.entry.hash };
+    }
+  }
+
+  private async segmentHandle(): Promise<FileHandle> {
+    if (this.seg.fh) return this.seg.fh;
+    const fh = await open(this.seg.file.path, 'a', 0o600).catch((e: unknown) => {
+      throw ioError(`could not open ${this.seg.file.path}`, e);
+    });
+    if (this.seg.bytes === 0 && this.durable) await syncDir(this.opts.dir);
+    this.seg.fh = fh;
+    return fh;
+  }
+
+  /** Seals the current segment (index entry, durable) and starts `segment-<firstSeq>.jsonl`. */
+  private async rotate(firstSeq: number): Promise<void> {
+    const s = this.seg;
+    await s.fh?.close();
+    if (s.entries > 0 && s.minTs !== undefined && s.maxTs !== undefined) {
+      this.manifest = { version: 1, sealed: [...this.manifest.sealed.filter((m) => m.file !== s.file.name), { file: s.file.name, firstSeq: s.file.firstSeq, lastSeq: this.head.seq, bytes: s.bytes, minTs: s.minTs, maxTs: s.maxTs }] };
+      await writeManifest(this.opts.dir, this.manifest, this.durable);
+    }
+    const name = segmentName(firstSeq);
+    this.seg = { file: { name, path: join(this.opts.dir, name), firstSeq }, fh: undefined, entries: 0, bytes: 0, minTs: undefined, maxTs: undefined };
+  }
+
+  private queueCheckpoint(): Promise<void> {
+    const next = this.checkpointing.then(() => this.writeCheckpoint());
+    this.checkpointing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    const head = this.head;
+    if (head.seq === 0 || head.seq <= this.lastCheckpointSeq) return;
+    const cp = signCheckpoint({ seq: head.seq, hash: head.hash, ts: this.now().toISOString() }, this.opts.signingKey, this.fingerprint);
+    const file = join(this.opts.dir, CHECKPOINTS_FILE);
+    try {
+      if (!this.checkpointsFh) {
+        this.checkpointsFh = await open(file, 'a', 0o600);
+        if (this.durable) await syncDir(this.opts.dir);
+      }
+      await writeAll(this.checkpointsFh, Buffer.from(encodeCheckpointLine(cp) + '\n', 'utf8'));
+      if (this.durable) await this.checkpointsFh.datasync();
+    } catch (e) {
+      throw ioError(`could not write a checkpoint to ${file}`, e);
+    }
+    this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq, head.seq);
+  }
+}
+
+/** Sealed segments missing from the index (a crash between rotation and its index write) are indexed now. */
+async function sealUnindexed(dir: string, segments: readonly SegmentFile[], manifest: Manifest, durable: boolean): Promise<void> {
+  const known = new Set(manifest.sealed.map((m) => m.file));
+  let changed = false;
+  for (const seg of segments.slice(0, -1)) {
+    if (known.has(seg.name)) continue;
+    const st = await readSegmentState(seg);
+    if (st.entries === 0 || st.minTs === undefined || st.maxTs === undefined) continue;
+    manifest.sealed.push({ file: seg.name, firstSeq: seg.firstSeq, lastSeq: st.head.seq, bytes: st.bytes, minTs: st.minTs, maxTs: st.maxTs });
+    changed = true;
+  }
+  if (changed) {
+    manifest.sealed.sort((a, b) => a.firstSeq - b.firstSeq);
+    await writeManifest(dir, manifest, durable);
+  }
+}
