@@ -20,8 +20,9 @@ export class LineSplitter {
     for (;;) {
       const nl = this.pending.indexOf('\n');
       if (nl === -1) break;
-      this.out(this.pending.slice(0, nl));
+      const line = this.pending.slice(0, nl);
       this.pending = this.pending.slice(nl + 1);
+      for (let i = 0; i < line.length || i === 0; i += this.maxLine) this.out(line.slice(i, i + this.maxLine));
     }
     while (this.pending.length > this.maxLine) {
       this.out(this.pending.slice(0, this.maxLine));

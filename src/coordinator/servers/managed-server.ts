@@ -24,14 +24,14 @@
  *
  * Crash handling: when the process exits (or stops answering `pingFailuresBeforeKill` pings in a row,
  * and is then killed), the server is marked `down`, then restarted with exponential backoff (capped)
- * and reconnected; the backoff resets once a connection has stayed up for `restart.maxDelayMs`.
+ * (half jitter) and reconnected; the backoff resets once a connection has stayed up for `restart.maxDelayMs`.
  * Nothing keeps the coordinator's process alive: timers are unref'd or cleared, the child and its
  * pipes are unref'd, and an exit hook kills the process groups still running.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { ExponentialBackoff, type IBackoff, type IBackoffFactory } from 'cockatiel';
+import { ExponentialBackoff, halfJitterGenerator, type IBackoff, type IBackoffFactory } from 'cockatiel';
 import { OversightError } from '../../core/errors';
 import { redactSecrets } from '../../core/secrets/detect-secrets';
 import { ChildProcessTransport, type ServerTransport } from './child-transport';
@@ -137,7 +137,9 @@ export class ManagedServer {
     this.name = opts.name;
     this.o = resolveOptions(opts);
     this.policies = createPolicies(this.o, () => this.emit());
-    this.restartFactory = new ExponentialBackoff({ initialDelay: this.o.restart.initialDelayMs, maxDelay: this.o.restart.maxDelayMs });
+    // Half jitter: each delay lies between half and all of the nominal one (initial * 2^n, capped), so a
+    // crash loop never restarts faster than half the configured pace.
+    this.restartFactory = new ExponentialBackoff({ generator: halfJitterGenerator, initialDelay: this.o.restart.initialDelayMs, maxDelay: this.o.restart.maxDelayMs });
   }
 
   /** Resolves when connected; rejects with SERVER_UNAVAILABLE if the first attempt fails (restarts go on in the background). */
@@ -326,9 +328,10 @@ export class ManagedServer {
       await client.connect(transport, { timeout: this.o.connectTimeoutMs });
       if (closed) throw new Error(transport.exitReason ?? 'the connection closed');
     } catch (e) {
+      // Why, before our own kill below sets an exit reason of its own.
+      const why = this.exitText(transport) ?? `initialize failed: ${e instanceof Error ? e.message : String(e)}`;
       await transport.close().catch(() => undefined);
       if (gen !== this.generation) return unavailable(this.name, 'it was stopped', undefined, { [FINAL]: true });
-      const why = this.exitText(transport) ?? `initialize failed: ${e instanceof Error ? e.message : String(e)}`;
       const failure = unavailable(this.name, `it did not start (${redactSecrets(why)})`, e);
       this.noted(failure);
       this.log(`start failed: ${redactSecrets(why)}`);

@@ -22,8 +22,9 @@ describe('LineSplitter', () => {
     }, 10);
     s.push(Buffer.from([0xff, 0x41, 0x1b, 0x5b, 0x32, 0x4a, 0x09, 0x42, 0x0a]));
     s.push('x'.repeat(25));
+    s.push(`${'y'.repeat(12)}\nz`);
     s.end();
     assert.equal(lines[0], '\uFFFDA\uFFFD[2J\tB');
-    assert.deepEqual(lines.slice(1), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+    assert.deepEqual(lines.slice(1), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5) + 'y'.repeat(5), 'y'.repeat(7), 'z']);
   });
 });
