@@ -244,6 +244,13 @@ describe('ManagedServer with real processes', () => {
     assert.equal(s.health().state, 'down');
   });
 
+  it('a command that cannot be spawned: start() rejects with SERVER_UNAVAILABLE naming it', async () => {
+    const s = managed({ command: join(ROOT, 'no-such-node'), args: [], restart: { initialDelayMs: 5000, maxDelayMs: 5000 } });
+    const e = await rejects(s.start(), 'SERVER_UNAVAILABLE');
+    assert.match(e.message, /could not be started .*no-such-node.*ENOENT/);
+    assert.equal(s.health().lastError?.code, 'SERVER_UNAVAILABLE');
+  });
+
   it('stop() leaves no process: a server that ignores SIGTERM and its grandchild are gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'managed-pid-'));
     try {

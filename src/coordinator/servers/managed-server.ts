@@ -154,7 +154,13 @@ export class ManagedServer {
     return this.startPromise;
   }
 
-  /** Calls a tool and returns its structuredContent; see the file comment for the error codes. */
+  /**
+   * Calls a tool and returns its structuredContent; see the file comment for the error codes.
+   * `timeoutMs` (default `callTimeoutMs`) bounds each attempt, the wait for a restart included, and the
+   * wait for a free slot; with retries a call can take up to maxAttempts × (timeoutMs + backoff).
+   * `signal` abandons the call at any point: it then rejects with `signal.reason` (the request is cancelled
+   * on the server; not retried, not held against the breaker).
+   */
   async callTool(name: string, args: Record<string, unknown>, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
     const timeoutMs = opts.timeoutMs ?? this.o.callTimeoutMs;
     const caller = opts.signal;
