@@ -30,7 +30,7 @@ export async function verifyAuditStore(dir: string, publicKey: KeyObject): Promi
     for (const seg of segments.slice(from)) out.push({ name: seg.name, data: await readSegment(seg) });
     return out;
   };
-  return finishVerify(segments.map((s) => s.name), scans, cps, reload, hasher);
+  return finishVerify({ names: segments.map((s) => s.name), scans, checkpoints: cps, reload, hasher });
 }
 
 async function readSegment(seg: SegmentFile): Promise<Buffer> {

@@ -37,6 +37,7 @@ export function classifyAuditRecords(records: readonly LineRecord[], ctx: Classi
   const at = (r: LineRecord) => ({ file: r.segment, line: r.line });
   for (let i = 0; i < records.length; i++) {
     const r = records[i] as LineRecord;
+    if (r.torn && i < records.length - 1) return { seq: E, reason: 'edited', detail: `${r.segment} does not end with a newline but later segments follow: its last line was changed`, ...at(r) };
     if (r.torn) {
       return E <= ctx.lastCheckpointSeq
         ? { seq: E, reason: 'truncated', detail: `the last line of ${r.segment} is cut off, and checkpoint ${ctx.lastCheckpointSeq} was signed after entry ${E} was written: entries were removed, not torn by a crash`, ...at(r) }

@@ -130,10 +130,10 @@ export function readLineRecords(segment: string, data: Uint8Array, hasher = new 
   while (start < buf.length) {
     const nl = buf.indexOf(NEWLINE, start);
     const end = nl < 0 ? buf.length : nl;
-    const f: LineFields = { seq: -1, prevHash: '', hash: '', problem: undefined };
-    // A line is read on its own bytes, so a broken line never borrows "prevHash" from the one before it.
-    hasher.read(buf.subarray(start, end), 0, end - start, f);
-    out.push({ ...f, segment, line, torn: nl < 0 });
+    // `read` never looks before `start`: a broken line cannot borrow "prevHash" from the one before it.
+    const r: LineRecord = { seq: -1, prevHash: '', hash: '', problem: undefined, segment, line, torn: nl < 0 };
+    hasher.read(buf, start, end, r);
+    out.push(r);
     start = end + 1;
     line++;
   }

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { classifyAuditRecords, type AuditFirstBad } from './audit-classify';
-import { checkpointSignatureValid, keyFingerprint, parseCheckpointLine, type AuditCheckpoint } from './audit-checkpoint';
+import { checkpointSignatureValid, encodeCheckpointLine, keyFingerprint, parseCheckpointLine, type AuditCheckpoint } from './audit-checkpoint';
 import { GENESIS_HASH } from './audit-entry';
 import { parseAuditLine } from './audit-line';
 import { LineHasher, readLineRecords, scanSegment, type LineRecord, type SegmentScan } from './audit-scan';
@@ -46,7 +46,10 @@ export function readCheckpoints(text: string, publicKey: KeyObject): CheckpointS
       return;
     }
     const c = p.checkpoint;
-    if (c.keyFingerprint !== fingerprint) {
+    if (encodeCheckpointLine(c) !== line) {
+      // Same meaning, other bytes (spacing, escapes, base64 padding bits): not what the writer wrote.
+      set.problems.push({ seq: c.seq, reason: 'forged-checkpoint', detail: `checkpoint ${c.seq} is not in the canonical form the writer produces`, ...where });
+    } else if (c.keyFingerprint !== fingerprint) {
       set.problems.push({ seq: c.seq, reason: 'forged-checkpoint', detail: `checkpoint ${c.seq} names another signing key (${c.keyFingerprint.slice(0, 16)}…, expected ${fingerprint.slice(0, 16)}…)`, ...where });
     } else if (!checkpointSignatureValid(c, publicKey)) {
       set.problems.push({ seq: c.seq, reason: 'forged-checkpoint', detail: `checkpoint ${c.seq}: the signature does not match its content`, ...where });
@@ -78,14 +81,27 @@ export function verifyAuditSegments(segments: readonly SegmentSource[], checkpoi
   const wanted = new Set(cps.hashes.keys());
   const hasher = new LineHasher();
   const scans = segments.map((s) => scanSegment(s.data, wanted, hasher));
-  return finishVerify(segments.map((s) => s.name), scans, cps, (from) => segments.slice(from), hasher);
+  return finishVerify({ names: segments.map((s) => s.name), scans, checkpoints: cps, reload: (from) => segments.slice(from), hasher });
+}
+
+export interface FinishVerifyInput {
+  names: readonly string[];
+  scans: readonly SegmentScan[];
+  checkpoints: CheckpointSet;
+  reload: Reload;
+  hasher?: LineHasher;
+  /** The slow path's records of one segment; a caller verifying many variants of one log may cache them. */
+  recordsOf?: (segment: SegmentSource) => LineRecord[];
 }
 
 /**
  * Joins per-segment scans into one verdict. `reload(i)` gives the segments from index i on (for the
  * slow path and for the schema check of entries no checkpoint covers yet).
  */
-export async function finishVerify(names: readonly string[], scans: readonly SegmentScan[], cps: CheckpointSet, reload: Reload, hasher = new LineHasher()): Promise<AuditVerifyReport> {
+export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerifyReport> {
+  const { names, scans, checkpoints: cps, reload } = input;
+  const hasher = input.hasher ?? new LineHasher();
+  const recordsOf = input.recordsOf ?? ((seg: SegmentSource) => readLineRecords(seg.name, seg.data, hasher));
   const report: AuditVerifyReport = {
     ok: true,
     entries: 0,
@@ -98,7 +114,15 @@ export async function finishVerify(names: readonly string[], scans: readonly Seg
   let E = 1;
   let H = GENESIS_HASH;
   let failFrom = -1;
-  const hashes = new Map<number, string>();
+  // Hashes at checkpoint seqs: from the scans of the good segments, then from the slow path's records.
+  const recordHashes = new Map<number, string>();
+  const hashAt = (seq: number): string | undefined => {
+    for (let i = 0; i < (failFrom < 0 ? scans.length : failFrom); i++) {
+      const h = scans[i]?.hashes.get(seq);
+      if (h !== undefined) return h;
+    }
+    return recordHashes.get(seq);
+  };
   for (let i = 0; i < scans.length; i++) {
     const s = scans[i] as SegmentScan;
     if (s.lines === 0 && s.ok) continue;
@@ -106,7 +130,6 @@ export async function finishVerify(names: readonly string[], scans: readonly Seg
       failFrom = i;
       break;
     }
-    for (const [k, v] of s.hashes) hashes.set(k, v);
     const last = s.last as { seq: number; hash: string };
     E = last.seq + 1;
     H = last.hash;
@@ -114,15 +137,16 @@ export async function finishVerify(names: readonly string[], scans: readonly Seg
   }
   const problems: AuditFirstBad[] = [...cps.problems];
   if (failFrom >= 0) {
-    const records: LineRecord[] = (await reload(failFrom)).flatMap((seg) => readLineRecords(seg.name, seg.data, hasher));
+    const records: LineRecord[] = [];
+    for (const seg of await reload(failFrom)) for (const r of recordsOf(seg)) records.push(r);
     const bad = classifyAuditRecords(records, { expectSeq: E, expectPrevHash: H, checkpointHashes: cps.hashes, lastCheckpointSeq: cps.lastSeq });
     if (bad) problems.push(bad);
-    for (const r of records) if (r.problem === undefined && !r.torn && cps.hashes.has(r.seq) && !hashes.has(r.seq)) hashes.set(r.seq, r.hash);
+    for (const r of records) if (r.problem === undefined && !r.torn && cps.hashes.has(r.seq) && !recordHashes.has(r.seq)) recordHashes.set(r.seq, r.hash);
   } else if (cps.lastSeq >= E) {
     problems.push({ seq: E, reason: 'truncated', detail: `the log ends at seq ${E - 1} but checkpoint ${cps.lastSeq} was signed for a longer log: entries ${E}..${cps.lastSeq} (at least) were cut` });
   }
   for (const c of cps.valid) {
-    const h = hashes.get(c.seq);
+    const h = hashAt(c.seq);
     if (h !== undefined && h !== c.hash) problems.push({ seq: c.seq, reason: 'edited', detail: `entry ${c.seq} differs from what checkpoint ${c.seq} signed: the chain up to it was rewritten` });
   }
   if (failFrom < 0) {
