@@ -56,7 +56,7 @@ export async function createCoordinator(o: CreateCoordinatorOptions): Promise<Co
       // The Compliance Server starts the user's configured servers, which read their environment;
       // the Installer only edits files and gets the SDK's minimal environment.
       inheritEnv,
-      log: (line) => o.log(`[${name}] ${line}`),
+      log: o.log, // ManagedServer prefixes its lines with the server's name
     });
   const invalid = (file: string, why: string) => o.log(`ignored ${file}: ${why}`);
   return new Coordinator({

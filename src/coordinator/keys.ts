@@ -1,4 +1,4 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { generateGrantKeyPair, parseGrantPrivateKey, parseGrantPublicKey, privateKeyPem, publicKeyPem } from '../core/grants/grant-crypto';
 import { OversightError } from '../core/errors';
@@ -35,7 +35,7 @@ export async function loadOrCreateKeys(layout: StoreLayout): Promise<Coordinator
   }
   const signingKey = parseGrantPrivateKey(privatePem, layout.signingKey);
   const publicPemOnDisk = await readIfThere(layout.publicKey);
-  const derived = publicKeyPem(parseGrantPublicKey(publicKeyPem(signingKey), layout.signingKey));
+  const derived = publicKeyPem(createPublicKey(signingKey));
   // The public key is derived from the private one; a missing or different file on disk is rewritten.
   if (publicPemOnDisk !== derived) await writeDurably(layout.publicKey, derived, 0o644);
   let hmacHex = (await readIfThere(layout.auditHmacKey))?.trim();

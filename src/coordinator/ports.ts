@@ -12,6 +12,9 @@ export interface ServerHealthView {
   state: string;
   breaker: string;
   lastError?: { code: string; message: string; at: string };
+  /** The server process while it is up. */
+  pid?: number;
+  restarts?: number;
 }
 
 export interface ServerPort {
