@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import { storeLayout } from '../../src/coordinator/store-layout';
 import { connectStdio, FIXTURE_SERVER, ROOT } from './support/server-process';
 
 const alice = { id: 'alice@example.com', label: 'Alice', provider: 'github', verified: true };
+const TOKEN = 'ghp_' + 'Q7w8E9r0T1'.repeat(3) + 'abcdef';
 const FAST = { pingIntervalMs: 200, callTimeoutMs: 20_000, retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 200 }, restart: { initialDelayMs: 100, maxDelayMs: 400 }, breaker: { consecutiveFailures: 50, halfOpenAfterMs: 500 } };
 
 function workspace(root: string, name: string): string {
@@ -32,7 +33,7 @@ function workspace(root: string, name: string): string {
       '  // team servers: keep this comment',
       '  "mcpServers": {',
       `    "weather": { "command": ${JSON.stringify(process.execPath)}, "args": [${JSON.stringify(FIXTURE_SERVER)}, "normal"] },`,
-      '    "remote": { "url": "http://mcp.example.com/mcp" }',
+      `    "remote": { "url": "http://mcp.example.com/mcp", "headers": { "Authorization": "Bearer ${TOKEN}" } }`,
       '  }',
       '}',
       '',
@@ -89,6 +90,9 @@ describe('Integration Coordinator with the real servers', () => {
     const report = await verifyAuditStore(storeLayout(store).audit, parseGrantPublicKey(readFileSync(storeLayout(store).publicKey, 'utf8'), 'pub'));
     assert.equal(report.ok, true, JSON.stringify(report.firstBad));
     assert.ok(report.entries >= 8, `entries: ${report.entries}`);
+    for (const name of readdirSync(storeLayout(store).audit)) {
+      assert.ok(!readFileSync(join(storeLayout(store).audit, name), 'utf8').includes(TOKEN.slice(4)), `the config's token reached ${name}`);
+    }
   });
 
   it('live assessment: the plan is approved before any server runs, then the Compliance Server probes it', async () => {
