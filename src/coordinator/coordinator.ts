@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import type { AuditEntry } from '../core/audit/audit-entry';
+import { AuditQuerySchema, type AuditQuery } from '../core/audit/audit-query';
 import { reported, summarize } from '../core/assess/finding-summary';
 import type { WorkspaceAssessment } from '../core/assess/assess-workspace';
 import type { ApprovalEvent } from '../core/approvals/state-machine';
@@ -200,6 +202,13 @@ export class Coordinator {
 
   approval(id: string): ApprovalRequest {
     return this.workflow.get(id);
+  }
+
+  /** Reads the audit log (newest first); the read itself is audited, as every access to the trail is. */
+  async readAudit(q: AuditQuery, actor: Actor): Promise<AuditEntry[]> {
+    const query = AuditQuerySchema.parse(q);
+    await this.d.audit.append({ actor, kind: 'audit.accessed', subject: { type: 'audit', id: 'query' }, payload: { query } });
+    return this.d.audit.query(query);
   }
 
   deadLetters(): Promise<DeadLetter[]> {

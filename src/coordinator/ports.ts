@@ -1,4 +1,5 @@
-import type { Approver } from '../core/grants/grant-schema';
+import type { AuditEntry, AuditInput } from '../core/audit/audit-entry';
+import type { AuditQuery } from '../core/audit/audit-query';
 
 /**
  * What the coordinator needs from its collaborators, as narrow interfaces: the real ones are
@@ -26,35 +27,13 @@ export interface ServerPort {
   onHealth(listener: (h: ServerHealthView) => void): { dispose(): void };
 }
 
-export interface AuditRecord {
-  actor: Approver;
-  kind:
-    | 'coordinator.started'
-    | 'coordinator.stopped'
-    | 'assessment.requested'
-    | 'assessment.completed'
-    | 'assessment.failed'
-    | 'approval.requested'
-    | 'approval.decided'
-    | 'approval.expired'
-    | 'approval.cancelled'
-    | 'execution.started'
-    | 'execution.completed'
-    | 'execution.failed'
-    | 'request.failed'
-    | 'dead-letter.added'
-    | 'dead-letter.retried'
-    | 'dead-letter.discarded'
-    | 'server.health'
-    | 'audit.accessed'
-    | 'audit.torn-line'
-    | 'auth.failed';
-  subject: { type: 'approval' | 'assessment' | 'proposal' | 'execution' | 'server' | 'request' | 'dead-letter' | 'audit' | 'auth' | 'coordinator'; id: string; server?: string };
-  payload: Record<string, unknown>;
-}
+/** What the coordinator records: the audit log's own input type (src/core/audit). */
+export type AuditRecord = AuditInput;
 
 export interface AuditPort {
   /** Resolves once the entry is durable; secrets in the payload are replaced by keyed hashes. */
   append(record: AuditRecord): Promise<unknown>;
+  /** Entries matching the query, newest first. */
+  query(q: AuditQuery): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }

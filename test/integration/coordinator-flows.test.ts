@@ -86,6 +86,10 @@ describe('Integration Coordinator with the real servers', () => {
     const text = readFileSync(join(ws, '.kilocode', 'mcp.json'), 'utf8');
     assert.match(text, /https:\/\/mcp\.example\.com/);
     assert.match(text, /keep this comment/);
+    const decided = await c.readAudit({ kinds: ['approval.decided'] }, alice);
+    assert.equal(decided.length, 1);
+    assert.equal(decided[0]!.actor.id, alice.id);
+    assert.equal((await c.readAudit({ kinds: ['audit.accessed'] }, alice)).length, 2, 'reading the trail is on the trail');
     await c.stop();
     const report = await verifyAuditStore(storeLayout(store).audit, parseGrantPublicKey(readFileSync(storeLayout(store).publicKey, 'utf8'), 'pub'));
     assert.equal(report.ok, true, JSON.stringify(report.firstBad));

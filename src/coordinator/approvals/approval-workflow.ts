@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { SYSTEM_ACTOR } from '../../core/audit/audit-entry';
 import { isExpired, moveApproval } from '../../core/approvals/approval-record';
 import type { ApprovalEvent } from '../../core/approvals/state-machine';
 import { toErrorResponse, type ErrorResponse } from '../../core/coordination/error-response';
@@ -10,7 +11,8 @@ import type { RecordStore } from '../record-store';
 import { approvalSubjectRef, errorForAudit, subjectForAudit } from './audit-views';
 import { KeyedLock } from './keyed-lock';
 
-export const SYSTEM: Actor = { id: 'mcp-oversight', label: 'MCP Oversight', provider: 'system', verified: true };
+/** The coordinator acting on its own (starting an execution, expiring a request). */
+export const SYSTEM: Actor = SYSTEM_ACTOR;
 
 /** Points where a test may kill the process to prove exactly-once execution (a no-op in production). */
 export type CrashPoint = 'after-approved' | 'after-started' | 'after-executed-call';

@@ -14,6 +14,7 @@ import { buildProposal } from '../../../../src/core/remediation/build-proposal';
 import { actionsFromFindings } from '../../../../src/core/remediation/finding-actions';
 import type { RemediationProposal } from '../../../../src/core/remediation/proposal-schema';
 import { nodeFileSystem } from '../../../../src/core/ports/node-file-system';
+import type { AuditEntry } from '../../../../src/core/audit/audit-entry';
 import type { AuditPort, AuditRecord, ServerHealthView, ServerName, ServerPort } from '../../../../src/coordinator/ports';
 
 export class FakeAudit implements AuditPort {
@@ -21,6 +22,9 @@ export class FakeAudit implements AuditPort {
   closed = false;
   async append(r: AuditRecord) {
     this.records.push(structuredClone(r));
+  }
+  async query(): Promise<AuditEntry[]> {
+    return [];
   }
   async close() {
     this.closed = true;
