@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { SYSTEM_ACTOR } from '../../../src/core/audit/audit-entry';
+import { isOversightError } from '../../../src/core/errors';
+import { AuditLog, verifyAuditStore } from '../../../src/coordinator/audit/audit-log';
+import { ALICE, BOB, HMAC_KEY, input, KEYS, openLog, tempDir } from './helpers';
+
+const TOKEN = 'ghp_' + 'Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ2wE4';
+
+function allFiles(dir: string): string {
+  return readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'latin1'))
+    .join('\n');
+}
+
+describe('AuditLog', () => {
+  it('group commit: 64 concurrent appends go out in a few writes and fdatasyncs, in call order', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true });
+    await log.append(input(0)); // the first batch is alone; the rest queue behind it
+    const entries = await Promise.all(Array.from({ length: 64 }, (_, i) => log.append(input(i + 1))));
+    assert.deepEqual(
+      entries.map((e) => e.seq),
+      Array.from({ length: 64 }, (_, i) => i + 2),
+    );
+    assert.deepEqual(
+      entries.map((e) => e.subject.id),
+      Array.from({ length: 64 }, (_, i) => `ap-${i + 1}`),
+    );
+    const s = log.stats;
+    assert.equal(s.appends, 65);
+    assert.ok(s.syncs <= 3, `${s.syncs} fdatasyncs for 65 appends`);
+    assert.equal(s.writes, s.syncs);
+    await log.close();
+    assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
+  });
+
+  it('sequential awaits work, each durable before the next; reopening continues the chain', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true });
+    for (let i = 0; i < 5; i++) assert.equal((await log.append(input(i))).seq, i + 1);
+    assert.equal(log.stats.syncs, 5);
+    await log.close();
+    await log.close(); // idempotent
+    const again = await openLog(dir);
+    const e = await again.append(input(5));
+    assert.equal(e.seq, 6);
+    await again.close();
+    const r = await verifyAuditStore(dir, KEYS.publicKey);
+    assert.equal(r.ok, true);
+    assert.equal(r.entries, 6);
+    assert.equal(r.checkpoints, 2, 'a shutdown checkpoint per close');
+  });
+
+  it('rotates segments by entries and by bytes; newest reads across segments, newest first', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { segmentMaxEntries: 10, segmentMaxBytes: 2500 });
+    for (let i = 0; i < 55; i++) await log.append(input(i));
+    const segs = readdirSync(dir).filter((f) => f.startsWith('segment-'));
+    assert.ok(segs.length >= 6, segs.join(' '));
+    for (const f of segs) assert.ok(readFileSync(join(dir, f)).length <= 2500 + 600, f);
+    assert.deepEqual(
+      (await log.newest(23)).map((e) => e.seq),
+      Array.from({ length: 23 }, (_, i) => 55 - i),
+    );
+    assert.equal((await log.newest(1000)).length, 55);
+    await log.close();
+    assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
+  });
+
+  it('checkpoints every N entries and at close', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { checkpointEvery: 10 });
+    for (let i = 0; i < 35; i++) await log.append(input(i));
+    await log.checkpoint();
+    await log.close();
+    const seqs = readFileSync(join(dir, 'checkpoints.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { seq: number }).seq);
+    assert.deepEqual(seqs, [10, 20, 30, 35]);
+  });
+
+  it('queries by kind, server, actor and time, newest first, with a limit', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { segmentMaxEntries: 7 });
+    const all = [];
+    for (let i = 0; i < 40; i++) all.push(await log.append(input(i)));
+    const byKind = await log.query({ kinds: ['approval.decided'] });
+    assert.deepEqual(
+      byKind.map((e) => e.seq),
+      all
+        .filter((e) => e.kind === 'approval.decided')
+        .map((e) => e.seq)
+        .reverse(),
+    );
+    assert.ok((await log.query({ server: 'github' })).every((e) => e.subject.server === 'github'));
+    assert.ok((await log.query({ actorId: BOB.id })).every((e) => e.actor.id === BOB.id));
+    const mid = all[20]?.ts as string;
+    const until = all[30]?.ts as string;
+    assert.deepEqual(
+      (await log.query({ since: mid, until })).map((e) => e.seq),
+      Array.from({ length: 10 }, (_, i) => 30 - i),
+    );
+    assert.deepEqual(
+      (await log.query({ limit: 3 })).map((e) => e.seq),
+      [40, 39, 38],
+    );
+    await assert.rejects(log.query({ since: 'yesterday' }), (e: unknown) => isOversightError(e) && e.code === 'usage');
+    await log.close();
+    // Sealed segments carry their time range in the index, so a query can skip them unread.
+    const manifest = JSON.parse(readFileSync(join(dir, 'segments.json'), 'utf8')) as { sealed: { minTs: string; maxTs: string }[] };
+    assert.equal(manifest.sealed.length, 5);
+  });
+
+  it('secrets never reach the disk: env, headers, secret-like keys and token shapes become matching keyed hashes', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir);
+    const a = await log.append({ actor: ALICE, kind: 'execution.started', subject: { type: 'execution', id: 'x1', server: 'github' }, payload: { env: { GITHUB_TOKEN: TOKEN }, headers: { Authorization: `Bearer ${TOKEN}` }, apiKey: 'hunter2-very-secret', args: ['--token', 'plain-secret-value'], note: `pasted ${TOKEN} by mistake` } });
+    const b = await log.append({ actor: ALICE, kind: 'execution.completed', subject: { type: 'execution', id: 'x1' }, payload: { env: { GH: TOKEN } } });
+    await log.close();
+    const disk = allFiles(dir);
+    for (const secret of [TOKEN, 'hunter2-very-secret', 'plain-secret-value']) assert.ok(!disk.includes(secret), secret);
+    const env = a.payload['env'] as Record<string, string>;
+    assert.match(env['GITHUB_TOKEN'] as string, /^hmac:[0-9a-f]{16}$/);
+    assert.equal((b.payload['env'] as Record<string, string>)['GH'], env['GITHUB_TOKEN'], 'the same secret matches across entries');
+    assert.deepEqual(a.payload['args'], ['--token', (a.payload['args'] as string[])[1]]);
+    assert.match(a.payload['note'] as string, /^pasted hmac:[0-9a-f]{16} by mistake$/);
+    assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
+  });
+
+  it('refuses invalid input without using a seq', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir);
+    await assert.rejects(log.append({ ...input(1), kind: 'nope' as never }), (e: unknown) => isOversightError(e) && e.code === 'usage');
+    await assert.rejects(log.append({ ...input(1), payload: { when: new Date() } }), (e: unknown) => isOversightError(e) && e.code === 'usage');
+    await assert.rejects(log.append({ ...input(1), payload: { big: 'x'.repeat(300 * 1024) } }), /larger than/);
+    assert.equal((await log.append(input(1))).seq, 1);
+    await log.close();
+    await assert.rejects(log.append(input(2)), /closed/);
+  });
+
+  it('one writer: a second open is refused with what to do; a lock left by a dead process is taken over', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir);
+    await assert.rejects(openLog(dir), (e: unknown) => isOversightError(e) && /open for writing in another process \(pid \d+/.test(e.message));
+    await log.close();
+    writeFileSync(join(dir, 'writer.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    const again = await openLog(dir);
+    await again.close();
+  });
+
+  it('a torn last line is kept aside, cut off, recorded as audit.torn-line, and the log carries on', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir);
+    for (let i = 0; i < 3; i++) await log.append(input(i));
+    await log.close();
+    const seg = join(dir, 'segment-000000000001.jsonl');
+    const torn = `{"actor":{"id":"x","label":"${TOKEN}`;
+    appendFileSync(seg, torn);
+    const broken = await verifyAuditStore(dir, KEYS.publicKey);
+    assert.equal(broken.firstBad?.reason, 'torn');
+    assert.equal(broken.firstBad?.seq, 4);
+    const reopened = await openLog(dir);
+    const [e] = await reopened.newest(1);
+    assert.equal(e?.kind, 'audit.torn-line');
+    assert.equal(e?.actor.id, SYSTEM_ACTOR.id);
+    assert.equal(e?.payload['bytes'], Buffer.byteLength(torn));
+    const side = readdirSync(dir).find((f) => f.startsWith('torn-'));
+    assert.equal(e?.payload['sideFile'], side);
+    assert.equal(readFileSync(join(dir, side as string), 'utf8'), torn);
+    assert.ok(!readFileSync(seg, 'utf8').includes(TOKEN), 'the torn bytes are out of the segment');
+    assert.ok(!JSON.stringify(e).includes(TOKEN), 'the entry says how many bytes and their hash, never the bytes');
+    await reopened.append(input(9));
+    await reopened.close();
+    const r = await verifyAuditStore(dir, KEYS.publicKey);
+    assert.equal(r.ok, true, JSON.stringify(r.firstBad));
+    assert.equal(r.entries, 5);
+  });
+
+  it('open refuses to chain onto a last entry that is not sound', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir);
+    await log.append(input(0));
+    await log.close();
+    const seg = join(dir, 'segment-000000000001.jsonl');
+    writeFileSync(seg, readFileSync(seg, 'utf8').replace('"n":0', '"n":1'));
+    await assert.rejects(openLog(dir), (e: unknown) => isOversightError(e) && e.code === 'AUDIT_BROKEN' && /verify/.test(e.message));
+    // The lock is released after a failed open.
+    await assert.rejects(openLog(dir), (e: unknown) => isOversightError(e) && e.code === 'AUDIT_BROKEN');
+  });
+
+  it('a broken line read back names file:line', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir);
+    for (let i = 0; i < 3; i++) await log.append(input(i));
+    await log.close();
+    const seg = join(dir, 'segment-000000000001.jsonl');
+    const lines = readFileSync(seg, 'utf8').split('\n');
+    lines[1] = '{"not":"an entry"}';
+    writeFileSync(seg, lines.join('\n'));
+    const reader = await AuditLog.open({ dir: tempDir(t), signingKey: KEYS.privateKey, hmacKey: HMAC_KEY, durable: false });
+    await reader.close();
+    const { readNewest } = await import('../../../src/coordinator/audit/audit-reader');
+    await assert.rejects(readNewest(dir, 10), (e: unknown) => isOversightError(e) && e.code === 'AUDIT_BROKEN' && e.message.includes(`${seg}:2`));
+  });
+});
