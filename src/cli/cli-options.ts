@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { OversightError } from '../core/errors';
 import { SeveritySchema } from '../core/model/severity';
+import { AUDIT_USAGE, parseAuditCommand, type AuditCliOptions } from './audit-options';
 
 export const AssessOptionsSchema = z.object({
   path: z.string(),
@@ -17,13 +18,17 @@ export const AssessOptionsSchema = z.object({
 });
 export type AssessCliOptions = z.infer<typeof AssessOptionsSchema>;
 
-export type Command = { kind: 'assess'; options: AssessCliOptions } | { kind: 'rules'; json: boolean } | { kind: 'help'; topic?: string } | { kind: 'version' };
+export type Command = { kind: 'assess'; options: AssessCliOptions } | { kind: 'audit'; options: AuditCliOptions } | { kind: 'rules'; json: boolean } | { kind: 'help'; topic?: string } | { kind: 'version' };
 
 /** Parses argv (after `node cli.js`). Throws OversightError('usage') with a message that says what to do. */
-export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, isTty: boolean): Command {
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, isTty: boolean, now: Date = new Date()): Command {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return { kind: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
   if (cmd === 'version' || cmd === '--version' || cmd === '-v') return { kind: 'version' };
+  if (cmd === 'audit') {
+    if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: 'audit' };
+    return { kind: 'audit', options: parseAuditCommand(rest, env, now) };
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -51,7 +56,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, is
   const v = parsed.values;
   if (v.help) return { kind: 'help', topic: cmd };
   if (cmd === 'rules') return { kind: 'rules', json: v.json === true };
-  if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, help, version.`);
+  if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, help, version. Audit log: audit verify|show|export.`);
   if (parsed.positionals.length > 1) throw new OversightError('usage', `assess takes one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
   // Flags beat the environment (no-color.org); NO_COLOR beats FORCE_COLOR; FORCE_COLOR=0/false is "no force".
   const envNoColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
@@ -78,6 +83,7 @@ export const USAGE = `mcp-oversight — static compliance and security assessmen
 Usage:
   mcp-oversight assess [PATH] [options]   Assess a workspace folder (default .) or one config file
   mcp-oversight rules [--json]            List the rules with their ids, categories and severities
+${AUDIT_USAGE.split('\n\nOptions for audit:')[0]}
   mcp-oversight help | version
 
 Options for assess:
@@ -91,5 +97,7 @@ Options for assess:
       --max-file-size MIB         Skip config files larger than this (default 8)
       --no-color / --color        Colour off/on (NO_COLOR and FORCE_COLOR are respected)
 
+Options for audit:${AUDIT_USAGE.split('\n\nOptions for audit:')[1]}
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, bad policy, or nothing readable.
+  audit: 0 fine; 1 the log is broken (verify names the first bad seq; show/export name the broken file:line); 2 usage or I/O error.
 `;

@@ -11,6 +11,7 @@ import { renderSarif } from '../core/report/sarif-report';
 import { renderTable } from '../core/report/table-report';
 import { ALL_RULES } from '../core/rules/all-rules';
 import { parseCommand, USAGE, type AssessCliOptions } from './cli-options';
+import { runAudit } from './run-audit';
 import { writeFileAtomic } from './write-atomic';
 
 export interface CliIo {
@@ -23,12 +24,14 @@ export interface CliIo {
   fs: FileSystemPort;
   version: string;
   platform: NodeJS.Platform;
+  /** The clock (audit timestamps, `--since 24h`); the real one when absent. */
+  now?: () => Date;
 }
 
 /** The whole CLI as a function of its inputs, returning the exit code: what bin and tests both call. */
 export async function runCli(io: CliIo): Promise<number> {
   try {
-    const cmd = parseCommand(io.argv, io.env, io.stdoutIsTty);
+    const cmd = parseCommand(io.argv, io.env, io.stdoutIsTty, io.now?.() ?? new Date());
     switch (cmd.kind) {
       case 'help':
         io.stdout(USAGE);
@@ -45,6 +48,8 @@ export async function runCli(io: CliIo): Promise<number> {
         return 0;
       case 'assess':
         return await assess(io, cmd.options);
+      case 'audit':
+        return await runAudit(io, cmd.options);
     }
   } catch (e) {
     if (e instanceof OversightError && e.code === 'usage') {
