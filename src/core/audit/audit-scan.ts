@@ -51,14 +51,12 @@ export class LineHasher {
     out.hash = '';
     const len = end - start;
     if (len > AUDIT_MAX_LINE_BYTES) return void (out.problem = `line longer than ${AUDIT_MAX_LINE_BYTES} bytes`);
-    if (len < AUDIT_HASH_SUFFIX_LENGTH + 2 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22 || buf.compare(HASH_KEY, 0, HASH_KEY.length, end - AUDIT_HASH_SUFFIX_LENGTH, end - 66) !== 0) {
-      return void (out.problem = 'no "hash" at the end of the line');
-    }
     const bodyEnd = end - AUDIT_HASH_SUFFIX_LENGTH;
+    if (len < AUDIT_HASH_SUFFIX_LENGTH + 2 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22 || !bytesAt(buf, bodyEnd, HASH_KEY)) return void (out.problem = 'no "hash" at the end of the line');
     const p = buf.lastIndexOf(PREV_KEY, bodyEnd);
-    if (p < start || p + PREV_KEY.length + 64 + SEQ_KEY.length >= bodyEnd) return void (out.problem = 'no "prevHash" in the line');
     const seqAt = p + PREV_KEY.length + 64;
-    if (buf.compare(SEQ_KEY, 0, SEQ_KEY.length, seqAt, seqAt + SEQ_KEY.length) !== 0) return void (out.problem = 'no "seq" after "prevHash"');
+    if (p < start || seqAt + SEQ_KEY.length >= bodyEnd) return void (out.problem = 'no "prevHash" in the line');
+    if (!bytesAt(buf, seqAt, SEQ_KEY)) return void (out.problem = 'no "seq" after "prevHash"');
     let seq = 0;
     let i = seqAt + SEQ_KEY.length;
     const digitsFrom = i;
@@ -67,12 +65,12 @@ export class LineHasher {
       if (c < 0x30 || c > 0x39) break;
       seq = seq * 10 + (c - 0x30);
     }
-    if (i === digitsFrom || i - digitsFrom > 15 || (buf[digitsFrom] === 0x30 && i - digitsFrom > 1) || seq < 1 || buf.compare(SUBJECT_KEY, 0, SUBJECT_KEY.length, i, i + SUBJECT_KEY.length) !== 0) {
+    if (i === digitsFrom || i - digitsFrom > 15 || (buf[digitsFrom] === 0x30 && i - digitsFrom > 1) || seq < 1 || !bytesAt(buf, i, SUBJECT_KEY)) {
       return void (out.problem = '"seq" is not a positive integer followed by "subject"');
     }
     out.seq = seq;
-    out.prevHash = buf.toString('latin1', p + PREV_KEY.length, seqAt);
-    out.hash = buf.toString('latin1', end - 66, end - 2);
+    out.prevHash = latin1(buf, p + PREV_KEY.length, seqAt);
+    out.hash = latin1(buf, end - 66, end - 2);
     const bodyLen = bodyEnd - start;
     buf.copy(this.scratch, TAG.length, start, bodyEnd);
     this.scratch[TAG.length + bodyLen] = 0x7d;
@@ -80,6 +78,16 @@ export class LineHasher {
     if (actual !== out.hash) out.problem = 'hash does not match the entry';
   }
 }
+
+/** `buf` holds `key` at `at` (a byte loop: cheaper than a native call for these few bytes). */
+function bytesAt(buf: Buffer, at: number, key: Buffer): boolean {
+  if (at < 0 || at + key.length > buf.length) return false;
+  for (let k = 0; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
+  return true;
+}
+
+// Buffer#latin1Slice is what toString('latin1', a, b) ends in, minus its argument checks (not in @types/node).
+const latin1 = (buf: Buffer, from: number, to: number): string => (buf as Buffer & { latin1Slice(a: number, b: number): string }).latin1Slice(from, to);
 
 /** Fast pass over one segment; see `SegmentScan`. */
 export function scanSegment(data: Uint8Array, wanted: ReadonlySet<number> = new Set(), hasher = new LineHasher()): SegmentScan {
