@@ -29,7 +29,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 function entry(i: number): AuditInput {
   return {
     actor: { id: `user-${i % 17}@example.com`, label: `User ${i % 17}`, provider: 'github', verified: i % 5 !== 0 },
-    kind: (['approval.requested', 'approval.decided', 'execution.started', 'execution.completed', 'server.health'] as const)[i % 5],
+    kind: (['approval.requested', 'approval.decided', 'execution.started', 'execution.completed', 'server.health'] as const)[i % 5] as AuditInput['kind'],
     subject: { type: 'approval', id: `ap-${i.toString(36)}-${(i * 7919).toString(36)}`, server: `server-${i % 9}` },
     payload: { proposalHash: createHash('sha256').update(String(i)).digest('hex'), targetFile: `/home/dev/project-${i % 3}/.kilocode/mcp.json`, decision: i % 4 === 0 ? 'rejected' : 'approved', reason: 'Pin the package version and move the token into an env reference.', attempt: i % 3, durationMs: (i * 37) % 5000 },
   };
