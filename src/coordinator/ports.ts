@@ -6,7 +6,8 @@ import type { AuditQuery } from '../core/audit/audit-query';
  * `ManagedServer` (servers/) and `AuditLog` (audit/), wired in `create-coordinator.ts`; unit tests pass
  * in-memory fakes, and the integration tests run the real ones.
  */
-export type ServerName = 'compliance' | 'installer';
+import type { ServerName } from './servers/managed-server-options';
+export type { ServerName };
 
 export interface ServerHealthView {
   server: ServerName;

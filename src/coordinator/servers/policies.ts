@@ -1,6 +1,6 @@
 import { BulkheadPolicy, CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, ExponentialBackoff, RetryPolicy, TimeoutStrategy, bulkhead, circuitBreaker, handleWhen, retry, timeout, type TimeoutPolicy } from 'cockatiel';
 import { isBreakerFailure, isRetryableFailure } from './error-mapping';
-import type { ManagedServerOptions } from './managed-server';
+import type { ManagedServerOptions } from './managed-server-options';
 
 export type ResolvedOptions = Omit<Required<ManagedServerOptions>, 'env' | 'cwd' | 'log' | 'transportFactory'> &
   Pick<ManagedServerOptions, 'env' | 'cwd' | 'log' | 'transportFactory'>;
