@@ -10,8 +10,8 @@ const files = (dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).i
 const source = files('src/extension').filter((f) => f.endsWith('.ts')).map((f) => readFileSync(f, 'utf8')).join('\n');
 
 const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
-// Registration goes through `command('id', …)` in extension.ts or `registerCommand('id', …)`.
-const registered = new Set([...source.matchAll(/(?:registerCommand|command)\(\s*['"](mcpOversight\.[\w.]+)['"]/g)].map((m) => m[1]));
+// Registration goes through `command(id, …)` / `withCoordinator(id, …)` in extension.ts or `registerCommand(id, …)`.
+const registered = new Set([...source.matchAll(/(?:registerCommand|command|withCoordinator)\(\s*['"](mcpOversight\.[\w.]+)['"]/g)].map((m) => m[1]));
 const problems = [];
 for (const id of contributed) if (!registered.has(id)) problems.push(`command ${id} is in package.json but never registered in src/extension`);
 for (const id of registered) if (!contributed.has(id)) problems.push(`command ${id} is registered but not contributed in package.json`);

@@ -170,8 +170,13 @@ export class Coordinator {
   }
 
   /** A live assessment runs configured servers: it becomes an approval request showing exactly what will run. */
-  async requestLiveAssessment(input: { servers?: string[]; includeGlobal?: boolean; requestedBy: Actor }): Promise<ApprovalRequest> {
-    const out = await this.d.servers.compliance.callTool('plan_live_assessment', { includeGlobal: input.includeGlobal ?? false, ...(input.servers ? { servers: input.servers } : {}) });
+  async requestLiveAssessment(input: { servers?: string[]; includeGlobal?: boolean; timeoutMs?: number; concurrency?: number; requestedBy: Actor }): Promise<ApprovalRequest> {
+    const out = await this.d.servers.compliance.callTool('plan_live_assessment', {
+      includeGlobal: input.includeGlobal ?? false,
+      ...(input.servers ? { servers: input.servers } : {}),
+      ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+      ...(input.concurrency !== undefined ? { concurrency: input.concurrency } : {}),
+    });
     const { plan, description, subjectHash } = checkedPlan(out, 'The Compliance Server (plan_live_assessment)');
     const names = plan.servers.map((s) => s.name);
     const title = `Run ${names.length} MCP server${names.length === 1 ? '' : 's'} for a live assessment: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;

@@ -1,11 +1,25 @@
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import { nodeFileSystem } from '../core/ports/node-file-system';
+import type { Coordinator } from '../coordinator/coordinator';
+import { approveRequest, currentApprover, rejectRequest, resolveRequest } from './approvals/approval-commands';
+import { ApprovalNotifications } from './approvals/approval-notifications';
+import { ApprovalsTree } from './approvals/approvals-tree';
+import { openDeadLetters } from './approvals/dead-letter-commands';
+import { exportAuditCommand, showAuditCommand, verifyAuditCommand } from './audit/audit-commands';
 import { assessWorkspace } from './commands/assess-workspace';
+import { OversightHost } from './oversight/oversight-host';
 import { presentError } from './present-error';
 
 declare const PACKAGE_VERSION: string;
 
-/** The composition root: everything the extension uses is built here and passed down. */
+let host: OversightHost | undefined;
+
+/**
+ * The composition root: everything the extension uses is built here and passed down. Activation only
+ * registers things; the coordinator (which starts our two MCP servers) is created in the background,
+ * and only in a trusted workspace.
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('MCP Oversight', { log: true });
   const report = vscode.window.createOutputChannel('MCP Oversight Report');
@@ -13,24 +27,86 @@ export function activate(context: vscode.ExtensionContext): void {
   const vscodeGlobalStorage = vscode.Uri.joinPath(context.globalStorageUri, '..').fsPath;
   const version = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
-  const command = (id: string, run: () => Promise<void> | void) =>
-    vscode.commands.registerCommand(id, async () => {
+  const oversight = new OversightHost(context, log, version);
+  host = oversight;
+  const tree = new ApprovalsTree();
+  const notifications = new ApprovalNotifications();
+  const view = vscode.window.createTreeView('mcpOversight.approvals', { treeDataProvider: tree, showCollapseAll: true });
+  tree.attach(view);
+  oversight.onReady((c) => {
+    tree.setCoordinator(c);
+    notifications.setCoordinator(c);
+  });
+  const store = () => context.storageUri?.fsPath ?? '';
+
+  const command = (id: string, run: (...args: unknown[]) => Promise<unknown> | unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        await run();
+        await run(...args);
       } catch (e) {
         await presentError(e, log);
       }
     });
+  /** A command that needs the coordinator (trusted workspace only). */
+  const withCoordinator = (id: string, run: (c: Coordinator, ...args: unknown[]) => Promise<unknown> | unknown) => command(id, async (...args) => run(await oversight.get(), ...args));
 
   context.subscriptions.push(
     log,
     report,
+    oversight,
+    tree,
+    view,
+    notifications,
     command('mcpOversight.assessWorkspace', () => assessWorkspace({ fs: nodeFileSystem, log, report, vscodeGlobalStorage, version })),
     command('mcpOversight.showLogs', () => log.show()),
+    withCoordinator('mcpOversight.reviewApprovals', async () => {
+      await vscode.commands.executeCommand('mcpOversight.approvals.focus');
+    }),
+    withCoordinator('mcpOversight.approve', async (c, arg) => {
+      const r = await resolveRequest(c, arg);
+      if (r) await approveRequest(c, r, true);
+    }),
+    withCoordinator('mcpOversight.reject', async (c, arg) => {
+      const r = await resolveRequest(c, arg);
+      if (r) await rejectRequest(c, r);
+    }),
+    withCoordinator('mcpOversight.proposeFixes', async (c) => {
+      const requestedBy = await currentApprover();
+      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: preparing fixes…' }, () => c.proposeRemediation({ requestedBy }));
+      await vscode.commands.executeCommand('mcpOversight.approvals.focus');
+      await vscode.commands.executeCommand('mcpOversight.reviewApproval', r.id);
+    }),
+    withCoordinator('mcpOversight.liveCheck', async (c) => {
+      const cfg = vscode.workspace.getConfiguration('mcpOversight');
+      const timeoutMs = z.number().int().min(1).max(600).catch(30).parse(cfg.get('liveCheck.timeoutSeconds')) * 1000;
+      const concurrency = z.number().int().min(1).max(32).catch(4).parse(cfg.get('liveCheck.concurrency'));
+      const requestedBy = await currentApprover();
+      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: planning a live check…' }, () => c.requestLiveAssessment({ requestedBy, timeoutMs, concurrency }));
+      await vscode.commands.executeCommand('mcpOversight.reviewApproval', r.id);
+    }),
+    withCoordinator('mcpOversight.reviewApproval', async (c, arg) => {
+      const r = await resolveRequest(c, arg);
+      if (r) await approveRequest(c, r, true);
+    }),
+    withCoordinator('mcpOversight.showAudit', (c) => showAuditCommand(c, store())),
+    command('mcpOversight.verifyAudit', async () => {
+      await oversight.get().catch(() => undefined); // creates the store's keys on first use
+      await verifyAuditCommand(store());
+    }),
+    withCoordinator('mcpOversight.exportAudit', (c) => exportAuditCommand(c, store())),
+    withCoordinator('mcpOversight.openDeadLetters', (c) => openDeadLetters(c)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void oversight.get().catch((e: unknown) => log.error(`starting MCP Oversight: ${String(e)}`))),
   );
+  void vscode.commands.executeCommand('setContext', 'mcpOversight.pendingApprovals', 0);
+  // Carry on with approvals interrupted by the last shutdown, and show what is pending, without delaying activation.
+  if (vscode.workspace.isTrusted && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && context.storageUri) {
+    setTimeout(() => void oversight.get().catch((e: unknown) => log.error(`starting MCP Oversight: ${e instanceof Error ? e.message : String(e)}`)), 0);
+  }
   log.info(`MCP Oversight ${version} activated`);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Stops both servers and writes the audit log's shutdown checkpoint. */
+export async function deactivate(): Promise<void> {
+  await host?.stop();
+  host = undefined;
 }

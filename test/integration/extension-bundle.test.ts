@@ -32,20 +32,47 @@ function fakeVscode(workspace: string, rec: Recorded): unknown {
     dispose: () => undefined,
   });
   const uri = (fsPath: string) => ({ fsPath, toString: () => `file://${fsPath}` });
+  class EventEmitter {
+    private listeners: ((v: unknown) => void)[] = [];
+    event = (l: (v: unknown) => void) => (this.listeners.push(l), { dispose: () => undefined });
+    fire(v: unknown) {
+      for (const l of this.listeners) l(v);
+    }
+    dispose() {}
+  }
+  const disposable = { dispose: () => undefined };
   return {
+    EventEmitter,
+    TreeItem: class {
+      constructor(
+        public label: string,
+        public collapsibleState: number,
+      ) {}
+    },
+    ThemeIcon: class {
+      constructor(public id: string) {}
+    },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
     window: {
       createOutputChannel: channel,
+      createTreeView: () => ({ badge: undefined, dispose: () => undefined }),
+      createStatusBarItem: () => ({ show: () => undefined, dispose: () => undefined }),
       showInformationMessage: async (m: string) => (rec.infos.push(m), undefined),
       showErrorMessage: async (m: string) => (rec.errors.push(m), undefined),
       withProgress: async (_o: unknown, task: () => Promise<unknown>) => task(),
     },
     commands: {
+      executeCommand: async () => undefined,
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
         rec.commands.set(id, fn);
         return { dispose: () => rec.commands.delete(id) };
       },
     },
     workspace: {
+      // Untrusted: the coordinator (which starts our servers) is not created here; the real VS Code tests cover it.
+      isTrusted: false,
+      onDidGrantWorkspaceTrust: () => disposable,
       workspaceFolders: [{ name: 'ws', uri: uri(workspace), index: 0 }],
       // Global configs off: the test must not depend on the machine's own ~/.cursor, ~/.config/kilo, …
       getConfiguration: () => ({ get: <T>(k: string, d?: T) => (k === 'includeGlobalConfigs' ? false : d) }),
