@@ -63,6 +63,8 @@ export class Coordinator {
   private sweep: NodeJS.Timeout | undefined;
   private lastHealth = new Map<ServerName, string>();
   private stopped = false;
+  /** Work in progress (decisions, executions, resumes): stop() lets it finish or fail into the dead-letter queue. */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly d: CoordinatorDeps) {
     const listenerError = (e: unknown) => d.log(`an event listener failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -108,26 +110,59 @@ export class Coordinator {
       payload: { servers: started.map((s, i) => ({ server: i === 0 ? 'compliance' : 'installer', up: s.status === 'fulfilled' })), resuming: resume.map((r) => r.id) },
     });
     await this.workflow.expireDue();
-    for (const r of resume) {
-      if (this.workflow.get(r.id).state === 'expired') continue;
-      await this.workflow.execute(r.id).catch((e: unknown) => this.d.log(`resuming ${r.id}: ${e instanceof Error ? e.message : String(e)}`));
+    // A request that failed on a transient error must be in the dead-letter queue (a stop can interrupt adding it).
+    const queued = new Set((await this.dlq.list()).map((d) => d.approvalId));
+    for (const r of this.workflow.list()) {
+      if (r.state === 'failed' && r.error?.retryable && !queued.has(r.id)) await this.dlq.add(r, r.error).catch((e: unknown) => this.d.log(`re-queueing ${r.id}: ${String(e)}`));
     }
+    // Interrupted approvals carry on in the background: start() does not wait for servers that may be slow or down.
+    void this.track(
+      (async () => {
+        for (const r of resume) {
+          if (this.stopped || this.workflow.get(r.id).state === 'expired') continue;
+          await this.workflow.execute(r.id).catch((e: unknown) => this.d.log(`resuming ${r.id}: ${e instanceof Error ? e.message : String(e)}`));
+        }
+      })(),
+    );
     this.sweep = setInterval(() => void this.workflow.expireDue().catch((e: unknown) => this.d.log(`expiry sweep: ${String(e)}`)), this.d.settings.expirySweepMs);
     this.sweep.unref();
   }
 
-  /** Stops both servers and closes the audit log (its shutdown checkpoint). Idempotent. */
-  async stop(): Promise<void> {
+  /** Resolves when every resumed execution has finished (tests and the CLI wait for it). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Graceful: takes no new work, lets work in progress finish for up to `graceMs` (then stopping the
+   * servers makes it fail into the dead-letter queue), stops both servers, and closes the audit log
+   * with its shutdown checkpoint. Idempotent.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.sweep) clearInterval(this.sweep);
+    const settled = (ms: number) => Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, ms).unref())]);
+    await settled(graceMs);
     for (const x of this.disposables.splice(0)) x.dispose();
     await Promise.allSettled([this.d.servers.compliance.stop(), this.d.servers.installer.stop()]);
+    await settled(2_000);
     await this.d.audit.append({ actor: SYSTEM, kind: 'coordinator.stopped', subject: { type: 'coordinator', id: this.d.workspace }, payload: {} }).catch(() => undefined);
     await this.d.audit.close();
     this.onApproval.clear();
     this.onServerHealth.clear();
     this.onDeadLetters.clear();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private guard(): void {
+    if (this.stopped) throw new OversightError('SERVER_UNAVAILABLE', 'MCP Oversight is shutting down; try again once it has restarted.');
   }
 
   health(): Record<ServerName, ServerHealthView> {
@@ -192,8 +227,9 @@ export class Coordinator {
     return this.workflow.request({ kind: 'remediation', proposal, subjectHash }, title, input.requestedBy);
   }
 
-  decide(response: unknown): Promise<ApprovalRequest> {
-    return this.workflow.decide(response);
+  async decide(response: unknown): Promise<ApprovalRequest> {
+    this.guard();
+    return this.track(this.workflow.decide(response));
   }
 
   cancel(id: string, actor: Actor, reason?: string): Promise<ApprovalRequest> {
@@ -220,8 +256,9 @@ export class Coordinator {
     return this.dlq.list();
   }
 
-  retryDeadLetter(id: string, actor: Actor): Promise<ApprovalRequest> {
-    return this.dlq.retry(id, actor, (approvalId) => this.workflow.execute(approvalId, { retry: true }));
+  async retryDeadLetter(id: string, actor: Actor): Promise<ApprovalRequest> {
+    this.guard();
+    return this.dlq.retry(id, actor, (approvalId) => this.track(this.workflow.execute(approvalId, { retry: true })));
   }
 
   discardDeadLetter(id: string, actor: Actor, reason?: string): Promise<void> {

@@ -6,7 +6,7 @@ import { toErrorResponse, type ErrorResponse } from '../../core/coordination/err
 import { ApprovalRequestSchema, ApprovalResponseSchema, type Actor, type ApprovalRequest, type ApprovalSubject } from '../../core/coordination/messages';
 import { OversightError } from '../../core/errors';
 import { signGrant } from '../../core/grants/grant-crypto';
-import type { AuditPort } from '../ports';
+import type { AuditPort, AuditRecord } from '../ports';
 import type { RecordStore } from '../record-store';
 import { approvalSubjectRef, errorForAudit, subjectForAudit } from './audit-views';
 import { KeyedLock } from './keyed-lock';
@@ -68,7 +68,7 @@ export class ApprovalWorkflow {
     return r;
   }
 
-  async request(subject: ApprovalSubject, title: string, requestedBy: Actor, supersedes?: string): Promise<ApprovalRequest> {
+  async request(subject: ApprovalSubject, title: string, requestedBy: Actor, supersedes?: string, triggeredBy?: Actor): Promise<ApprovalRequest> {
     const now = this.d.now();
     const r = ApprovalRequestSchema.parse({
       id: this.d.newId(),
@@ -82,8 +82,7 @@ export class ApprovalWorkflow {
       history: [{ from: null, to: 'pending', event: null, at: now.toISOString(), actor: requestedBy }],
       ...(supersedes !== undefined ? { supersedes } : {}),
     });
-    await this.save(r);
-    await this.d.audit.append({ actor: requestedBy, kind: 'approval.requested', subject: approvalSubjectRef(r), payload: { title: r.title, expiresAt: r.expiresAt, ...subjectForAudit(subject), ...(supersedes ? { supersedes } : {}) } });
+    await this.commit(r, { actor: requestedBy, kind: 'approval.requested', subject: approvalSubjectRef(r), payload: { title: r.title, expiresAt: r.expiresAt, ...subjectForAudit(subject), ...(supersedes ? { supersedes } : {}), ...(triggeredBy ? { triggeredBy: triggeredBy.id } : {}) } });
     this.d.changed(r, 'requested');
     return r;
   }
@@ -110,8 +109,7 @@ export class ApprovalWorkflow {
       }
       if (resp.decision === 'rejected') {
         const next = moveApproval(current, 'reject', resp.approver, this.d.now(), { decision: resp }, resp.reason);
-        await this.save(next);
-        await this.d.audit.append({ actor: resp.approver, kind: 'approval.decided', subject: approvalSubjectRef(next), payload: { decision: 'rejected', subjectHash: resp.subjectHash, ...(resp.reason ? { reason: resp.reason } : {}) } });
+        await this.commit(next, { actor: resp.approver, kind: 'approval.decided', subject: approvalSubjectRef(next), payload: { decision: 'rejected', subjectHash: resp.subjectHash, ...(resp.reason ? { reason: resp.reason } : {}) } });
         this.d.changed(next, 'reject');
         return undefined;
       }
@@ -136,8 +134,7 @@ export class ApprovalWorkflow {
         this.d.signingKey,
       );
       const next = moveApproval(current, 'approve', resp.approver, now, { decision: resp, grant }, resp.reason);
-      await this.save(next);
-      await this.d.audit.append({
+      await this.commit(next, {
         actor: resp.approver,
         kind: 'approval.decided',
         subject: approvalSubjectRef(next),
@@ -154,8 +151,7 @@ export class ApprovalWorkflow {
   async cancel(id: string, actor: Actor, reason?: string): Promise<ApprovalRequest> {
     return this.lock.run(id, async () => {
       const next = moveApproval(this.get(id), 'cancel', actor, this.d.now(), {}, reason);
-      await this.save(next);
-      await this.d.audit.append({ actor, kind: 'approval.cancelled', subject: approvalSubjectRef(next), payload: reason ? { reason } : {} });
+      await this.commit(next, { actor, kind: 'approval.cancelled', subject: approvalSubjectRef(next), payload: reason ? { reason } : {} });
       this.d.changed(next, 'cancel');
       return next;
     });
@@ -175,23 +171,26 @@ export class ApprovalWorkflow {
           throw new OversightError('APPROVAL_EXPIRED', `Approval request ${id} expired at ${r.expiresAt} before it ran; nothing was done. Request it again.`, { details: { id } });
         }
         r = moveApproval(r, r.state === 'failed' ? 'retry' : 'start', SYSTEM, this.d.now());
-        await this.save(r);
-        await this.d.audit.append({ actor: SYSTEM, kind: 'execution.started', subject: approvalSubjectRef(r), payload: { kind: r.subject.kind, grantId: r.grant?.grant.grantId, ...(opts.retry ? { retry: true } : {}) } });
+        await this.commit(r, { actor: SYSTEM, kind: 'execution.started', subject: approvalSubjectRef(r), payload: { kind: r.subject.kind, grantId: r.grant?.grant.grantId, ...(opts.retry ? { retry: true } : {}) } });
         this.d.changed(r, 'start');
         await this.d.crashPoint?.('after-started', r.id);
       } else if (r.state !== 'executing') {
         moveApproval(r, 'start', SYSTEM, this.d.now()); // throws INVALID_TRANSITION naming the state
       }
+      let outcome: Awaited<ReturnType<Executor>>;
       try {
-        const outcome = await this.d.execute(r);
-        await this.d.crashPoint?.('after-executed-call', r.id);
-        const done = moveApproval(r, 'succeed', SYSTEM, this.d.now(), outcome);
-        await this.save(done);
-        await this.d.audit.append({ actor: SYSTEM, kind: 'execution.completed', subject: approvalSubjectRef(done), payload: outcomeForAudit(outcome) });
-        this.d.changed(done, 'succeed');
-        return done;
+        outcome = await this.d.execute(r);
       } catch (e) {
         return this.failed(r, toErrorResponse(e, r.id, this.d.now()));
+      }
+      // Past this point the change happened: a failure below leaves the request `executing` (stored),
+      // and the next start sends the same grant again, answered from the Installer's journal.
+      {
+        await this.d.crashPoint?.('after-executed-call', r.id);
+        const done = moveApproval(r, 'succeed', SYSTEM, this.d.now(), outcome);
+        await this.commit(done, { actor: SYSTEM, kind: 'execution.completed', subject: approvalSubjectRef(done), payload: outcomeForAudit(outcome) });
+        this.d.changed(done, 'succeed');
+        return done;
       }
     });
   }
@@ -209,9 +208,10 @@ export class ApprovalWorkflow {
 
   private async failed(r: ApprovalRequest, error: ErrorResponse): Promise<ApprovalRequest> {
     let next = moveApproval(r, 'fail', SYSTEM, this.d.now(), { error }, error.message);
+    // Stored and dead-lettered before the audit entry: if the audit log fails, the request is still kept for a person.
     await this.save(next);
-    await this.d.audit.append({ actor: SYSTEM, kind: 'execution.failed', subject: approvalSubjectRef(next), payload: errorForAudit(error) });
     if (error.retryable) await this.d.deadLetter(next, error);
+    await this.d.audit.append({ actor: SYSTEM, kind: 'execution.failed', subject: approvalSubjectRef(next), payload: errorForAudit(error) });
     if (error.code === 'STALE_PROPOSAL') {
       const fresh = await this.offerFresh(next, SYSTEM).catch((e: unknown) => this.d.log(`no fresh proposal for ${r.id}: ${e instanceof Error ? e.message : String(e)}`));
       if (fresh) next = this.get(next.id);
@@ -225,8 +225,7 @@ export class ApprovalWorkflow {
     if (!(r.state === 'pending' || r.state === 'approved' || r.state === 'failed') || !isExpired(r, this.d.now())) return false;
     if (r.state === 'failed') return true; // a failed request past expiry cannot be retried; it stays failed
     const next = moveApproval(r, 'expire', SYSTEM, this.d.now(), {}, `expired at ${r.expiresAt}`);
-    await this.save(next);
-    await this.d.audit.append({ actor: SYSTEM, kind: 'approval.expired', subject: approvalSubjectRef(next), payload: { expiresAt: r.expiresAt, was: r.state } });
+    await this.commit(next, { actor: SYSTEM, kind: 'approval.expired', subject: approvalSubjectRef(next), payload: { expiresAt: r.expiresAt, was: r.state } });
     this.d.changed(next, 'expire');
     return true;
   }
@@ -247,8 +246,7 @@ export class ApprovalWorkflow {
   private async supersede(r: ApprovalRequest, actor: Actor, stale: string[]): Promise<never> {
     const reason = `${stale.join(', ')} changed since this was proposed`;
     const cancelled = moveApproval(r, 'cancel', actor, this.d.now(), {}, reason);
-    await this.save(cancelled);
-    await this.d.audit.append({ actor, kind: 'approval.cancelled', subject: approvalSubjectRef(cancelled), payload: { reason, stale: true } });
+    await this.commit(cancelled, { actor, kind: 'approval.cancelled', subject: approvalSubjectRef(cancelled), payload: { reason, stale: true } });
     this.d.changed(cancelled, 'cancel');
     const fresh = await this.offerFresh(cancelled, actor).catch(() => undefined);
     throw new OversightError(
@@ -261,10 +259,21 @@ export class ApprovalWorkflow {
   private async offerFresh(stale: ApprovalRequest, actor: Actor): Promise<ApprovalRequest | undefined> {
     const made = await this.d.repropose(stale);
     if (made === undefined) return undefined;
-    const fresh = await this.request(made.subject, made.title, actor.provider === 'system' ? stale.requestedBy : actor, stale.id);
+    // The fresh request keeps the original requester (whoever noticed the change): four-eyes still applies to them.
+    const fresh = await this.request(made.subject, made.title, stale.requestedBy, stale.id, actor);
     // Called with the stale request's lock held (from decide or execute): no second lock here.
     await this.save({ ...this.get(stale.id), supersededBy: fresh.id });
     return fresh;
+  }
+
+  /**
+   * One step on the record: the audit entry first, then the stored state. If the audit log cannot take
+   * the entry, nothing changes (no unaudited decision or execution); if storing fails after it, the
+   * trail shows an attempted step and the error reaches the caller.
+   */
+  private async commit(r: ApprovalRequest, entry: AuditRecord): Promise<void> {
+    await this.d.audit.append(entry);
+    await this.save(r);
   }
 
   private async save(r: ApprovalRequest): Promise<void> {

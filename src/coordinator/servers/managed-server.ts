@@ -227,32 +227,38 @@ export class ManagedServer {
   private queued<T>(caller: AbortSignal | undefined, waitMs: number, tool: string, fn: () => Promise<T>): Promise<T> {
     const queueAbort = new AbortController();
     let started = false;
+    /** Set while the call waits for a slot; cleared the moment it starts (from then on its own timeout rules). */
+    let leaveQueue: (() => void) | undefined;
     const run = this.policies.bulkhead.execute(() => {
       started = true;
+      leaveQueue?.();
       return fn();
     }, queueAbort.signal);
     if (started) return run;
     this.emit();
     return new Promise<T>((resolve, reject) => {
+      let gaveUp = false;
       const give = (e: unknown) => {
+        if (started) return; // already running: the queue can no longer give up on it
+        gaveUp = true;
         queueAbort.abort();
         reject(e);
       };
       const timer = setTimeout(() => give(new OversightError('SERVER_TIMEOUT', `The ${this.name} server did not get to ${tool} within ${waitMs} ms: too many calls ahead of it.`, { details: { server: this.name, tool, queued: true } })), waitMs);
       const onAbort = () => give(caller?.reason);
       caller?.addEventListener('abort', onAbort, { once: true });
-      const settle = () => {
+      leaveQueue = () => {
         clearTimeout(timer);
         caller?.removeEventListener('abort', onAbort);
       };
       run.then(
         (v) => {
-          settle();
-          resolve(v);
+          leaveQueue?.();
+          if (!gaveUp) resolve(v);
         },
         (e: unknown) => {
-          settle();
-          reject(e);
+          leaveQueue?.();
+          if (!gaveUp) reject(e);
         },
       );
     });

@@ -36,6 +36,7 @@ async function main() {
     const done = await c.decide({ requestId: r.id, decision: 'approved', subjectHash: r.subject.subjectHash, approver: person, decidedAt: new Date().toISOString() });
     say({ step: 'decided', id: done.id, state: done.state });
   } else {
+    await c.idle();
     say({ step: 'resumed', approvals: c.approvals().map((r) => ({ id: r.id, state: r.state, alreadyApplied: r.execution?.alreadyApplied, history: r.history.map((h) => h.to) })) });
   }
   await c.stop();

@@ -205,7 +205,7 @@ describe('Coordinator (fakes at the server and audit boundaries)', () => {
     assert.equal(installer.writes, 1);
   });
 
-  it('a restart carries on with a request left executing: the same grant is sent again and applied once', async () => {
+  it('a failure after the Installer applied leaves the request executing; a restart sends the same grant and it is applied once', async () => {
     let crashed = false;
     const c = await make({}, {
       crashPoint: (p) => {
@@ -216,19 +216,53 @@ describe('Coordinator (fakes at the server and audit boundaries)', () => {
       },
     });
     const r = await c.proposeRemediation({ requestedBy: bob });
-    const after = await approve(c, r);
-    assert.equal(after.state, 'failed', 'the simulated crash surfaces as a failure in this process');
-    // What a crash leaves on disk: the request still "executing". Put it back that way and restart.
-    const stored = JSON.parse(readFileSync(join(tmp, 'store', 'approvals', `${r.id}.json`), 'utf8'));
-    stored.state = 'executing';
-    stored.history = stored.history.slice(0, 3);
-    delete stored.error;
-    writeFileSync(join(tmp, 'store', 'approvals', `${r.id}.json`), JSON.stringify(stored));
+    await assert.rejects(approve(c, r), /simulated crash/);
+    assert.equal(c.approval(r.id).state, 'executing', 'not marked failed: the change did happen');
+    assert.equal(JSON.parse(readFileSync(join(tmp, 'store', 'approvals', `${r.id}.json`), 'utf8')).state, 'executing');
     const c2 = await make();
+    await c2.idle();
     const resumed = c2.approval(r.id);
     assert.equal(resumed.state, 'executed');
     assert.equal(resumed.execution?.alreadyApplied, true, 'the Installer answered from its journal');
     assert.equal(installer.writes, 1);
+  });
+
+  it('an audit log that refuses the entry stops the step: nothing is decided or run unaudited', async () => {
+    const c = await make();
+    const r = await c.proposeRemediation({ requestedBy: bob });
+    const append = audit.append.bind(audit);
+    audit.append = async (rec) => {
+      if (rec.kind === 'approval.decided') throw new Error('disk full');
+      return append(rec);
+    };
+    await assert.rejects(approve(c, r), /disk full/);
+    assert.equal(c.approval(r.id).state, 'pending');
+    assert.equal(installer.calls.length, 0);
+  });
+
+  it('four-eyes holds through a stale proposal: the fresh one keeps the original requester', async () => {
+    const c = await make({ fourEyes: true });
+    const r = await c.proposeRemediation({ requestedBy: alice });
+    writeFileSync(config(), CONFIG.replace('keep me', 'edited'));
+    let fresh = '';
+    await assert.rejects(approve(c, r, bob), (e: unknown) => ((fresh = String((e as OversightError).details['freshRequestId'])), code('STALE_PROPOSAL')(e)));
+    assert.equal(c.approval(fresh).requestedBy.id, alice.id);
+    await assert.rejects(approve(c, c.approval(fresh), alice), code('FOUR_EYES'));
+  });
+
+  it('stop() lets an execution in progress finish before the servers and the audit log close', async () => {
+    const c = await make();
+    const r = await c.proposeRemediation({ requestedBy: bob });
+    const slow = installer.callTool.bind(installer);
+    installer.callTool = async (n, a) => (await new Promise((res) => setTimeout(res, 300)), slow(n, a));
+    const pending = approve(c, r);
+    await new Promise((res) => setTimeout(res, 50));
+    await c.stop();
+    running.length = 0;
+    assert.equal((await pending).state, 'executed');
+    assert.equal(audit.closed, true);
+    assert.equal(audit.kinds().at(-1), 'coordinator.stopped');
+    await assert.rejects(approve(c, r), code('SERVER_UNAVAILABLE'));
   });
 
   it('static assessment falls back in-process while the Compliance Server is down, and says so', async () => {

@@ -190,6 +190,19 @@ describe('ManagedServer (fake transport)', () => {
     assert.equal(fleet.calls.get('echo'), undefined, 'the abandoned call never ran');
   });
 
+  it('a call that leaves the queue in time is not timed out by the queue while it runs', async () => {
+    const fleet = new FakeFleet();
+    const s = make(fleet, { maxConcurrent: 1, maxQueue: 4, callTimeoutMs: 2000 });
+    await s.start();
+    const a = s.callTool('sleep', { ms: 500 });
+    // Waits ~500 ms in the queue (under its 1,500), then runs 1,200 ms: past the queue's deadline (t=1,500), within its own (t=2,000).
+    const b = s.callTool('sleep', { ms: 1200 }, { timeoutMs: 1500 });
+    await a;
+    const r = await b;
+    assert.ok(r['pid']);
+    assert.equal(fleet.calls.get('sleep'), 2);
+  });
+
   it("the caller's signal ends a call with its reason, without retry or breaker count", async () => {
     const fleet = new FakeFleet();
     const s = make(fleet, { callTimeoutMs: 5000 });
