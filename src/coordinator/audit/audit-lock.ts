@@ -31,6 +31,9 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Audit folders this process holds: our own pid in a lock file is only ours if it is listed here. */
+const heldHere = new Set<string>();
+
 export async function acquireAuditLock(dir: string): Promise<AuditLock> {
   const file = join(dir, LOCK_FILE);
   const me = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
@@ -44,10 +47,12 @@ export async function acquireAuditLock(dir: string): Promise<AuditLock> {
         await fh.close();
       }
       let released = false;
+      heldHere.add(file);
       return {
         release: async () => {
           if (released) return;
           released = true;
+          heldHere.delete(file);
           await unlink(file).catch(() => undefined);
         },
       };
@@ -66,7 +71,8 @@ export async function acquireAuditLock(dir: string): Promise<AuditLock> {
       }
       throw new OversightError('io', `the audit log in ${dir} is being opened by another process; try again in a few seconds.`);
     }
-    if (holder.host === me.host && !alive(holder.pid)) {
+    // Our own pid but not held by us: left by an earlier process that had this pid (PID 1 in a container restarted).
+    if (holder.host === me.host && (!alive(holder.pid) || (holder.pid === process.pid && !heldHere.has(file)))) {
       await unlink(file).catch(() => undefined);
       continue;
     }

@@ -151,6 +151,11 @@ describe('AuditLog', () => {
     writeFileSync(join(dir, 'writer.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2026-01-01T00:00:00Z' }));
     const again = await openLog(dir);
     await again.close();
+    // Our own pid, left by an earlier process that had it (PID 1 in a restarted container): taken over too.
+    writeFileSync(join(dir, 'writer.lock'), JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    const third = await openLog(dir);
+    await assert.rejects(openLog(dir), (e: unknown) => isOversightError(e) && /open for writing/.test(e.message), 'while this process holds it, a second open is still refused');
+    await third.close();
   });
 
   it('a torn last line is kept aside, cut off, recorded as audit.torn-line, and the log carries on', async (t) => {
