@@ -206,6 +206,11 @@ export class Coordinator {
 
   /** A live assessment runs configured servers: it becomes an approval request showing exactly what will run. */
   async requestLiveAssessment(input: { servers?: string[]; includeGlobal?: boolean; timeoutMs?: number; concurrency?: number; requestedBy: Actor }): Promise<ApprovalRequest> {
+    this.guard();
+    return this.audited(input.requestedBy, 'plan_live_assessment', () => this.planLive(input));
+  }
+
+  private async planLive(input: { servers?: string[]; includeGlobal?: boolean; timeoutMs?: number; concurrency?: number; requestedBy: Actor }): Promise<ApprovalRequest> {
     const out = await this.d.servers.compliance.callTool('plan_live_assessment', {
       includeGlobal: input.includeGlobal ?? false,
       ...(input.servers ? { servers: input.servers } : {}),
@@ -220,6 +225,11 @@ export class Coordinator {
 
   /** Findings -> a proposal from the Compliance Server -> an approval request for a person to review. */
   async proposeRemediation(input: { fingerprints?: string[]; includeGlobal?: boolean; requestedBy: Actor }): Promise<ApprovalRequest> {
+    this.guard();
+    return this.audited(input.requestedBy, 'propose_remediation', () => this.propose(input));
+  }
+
+  private async propose(input: { fingerprints?: string[]; includeGlobal?: boolean; requestedBy: Actor }): Promise<ApprovalRequest> {
     const out = await this.d.servers.compliance.callTool('propose_remediation', { includeGlobal: input.includeGlobal ?? false, ...(input.fingerprints ? { fingerprints: input.fingerprints } : {}) });
     const { proposal, subjectHash } = checkedProposal(out, 'The Compliance Server (propose_remediation)');
     const files = proposal.files.map((f) => f.displayPath).join(', ');
@@ -229,7 +239,26 @@ export class Coordinator {
 
   async decide(response: unknown): Promise<ApprovalRequest> {
     this.guard();
-    return this.track(this.workflow.decide(response));
+    const r = response as { approver?: Actor; requestId?: unknown } | null;
+    const actor = r?.approver && typeof r.approver.id === 'string' ? r.approver : SYSTEM;
+    // Refusals the workflow does not record itself (a malformed decision, an unknown or already decided request) still go on the trail.
+    return this.track(this.workflow.decide(response)).catch(async (e: unknown) => {
+      if (isOversightError(e) && ['INVALID_ARGUMENT', 'APPROVAL_NOT_FOUND', 'INVALID_TRANSITION'].includes(e.code)) {
+        await this.d.audit.append({ actor, kind: 'request.failed', subject: { type: 'approval', id: typeof r?.requestId === 'string' ? r.requestId.slice(0, 256) : '(none)' }, payload: { operation: 'decide', code: e.code, message: e.message } }).catch(() => undefined);
+      }
+      throw e;
+    });
+  }
+
+  /** Runs a request; a failure is recorded (request.failed) before it reaches the caller. */
+  private async audited<T>(actor: Actor, operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await this.track(run());
+    } catch (e) {
+      const code = isOversightError(e) ? e.code : 'internal';
+      await this.d.audit.append({ actor, kind: 'request.failed', subject: { type: 'request', id: operation }, payload: { operation, code, message: e instanceof Error ? e.message : String(e) } }).catch(() => undefined);
+      throw e;
+    }
   }
 
   cancel(id: string, actor: Actor, reason?: string): Promise<ApprovalRequest> {

@@ -17,6 +17,8 @@ export interface ServerHealthView {
   /** The server process while it is up. */
   pid?: number;
   restarts?: number;
+  /** Calls running on it now. */
+  inFlight?: number;
 }
 
 export interface ServerPort {

@@ -212,6 +212,8 @@ export class ApprovalWorkflow {
     await this.save(next);
     if (error.retryable) await this.d.deadLetter(next, error);
     await this.d.audit.append({ actor: SYSTEM, kind: 'execution.failed', subject: approvalSubjectRef(next), payload: errorForAudit(error) });
+    // The executor refused our signature: an authentication failure, on the trail as such.
+    if (error.category === 'authentication') await this.d.audit.append({ actor: SYSTEM, kind: 'auth.failed', subject: { type: 'auth', id: r.grant?.grant.grantId ?? r.id }, payload: { approvalId: r.id, code: error.code, message: error.message } });
     if (error.code === 'STALE_PROPOSAL') {
       const fresh = await this.offerFresh(next, SYSTEM).catch((e: unknown) => this.d.log(`no fresh proposal for ${r.id}: ${e instanceof Error ? e.message : String(e)}`));
       if (fresh) next = this.get(next.id);

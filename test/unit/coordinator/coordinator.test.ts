@@ -118,6 +118,10 @@ describe('Coordinator (fakes at the server and audit boundaries)', () => {
     const c = await make();
     await assert.rejects(c.decide({ requestId: 'x', decision: 'maybe' }), code('INVALID_ARGUMENT'));
     await assert.rejects(c.decide({ requestId: 'nope', decision: 'approved', subjectHash: 'a'.repeat(64), approver: alice, decidedAt: new Date().toISOString() }), code('APPROVAL_NOT_FOUND'));
+    compliance.failWith = 'CIRCUIT_OPEN';
+    await assert.rejects(c.proposeRemediation({ requestedBy: bob }), code('CIRCUIT_OPEN'));
+    const failed = audit.records.filter((r) => r.kind === 'request.failed').map((r) => `${r.actor.id}:${String(r.payload['code'])}`);
+    assert.deepEqual(failed, ['mcp-oversight:INVALID_ARGUMENT', `${alice.id}:APPROVAL_NOT_FOUND`, `${bob.id}:CIRCUIT_OPEN`], 'refusals are on the trail, with who asked');
   });
 
   it('four-eyes: the requester cannot approve their own request, someone else can', async () => {
