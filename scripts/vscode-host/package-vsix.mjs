@@ -46,8 +46,8 @@ export async function packageVsix({ build = false, production = false } = {}) {
 
   const missing = readdirSync(join(REPO_ROOT, 'dist'), { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.js') && !NOT_SHIPPED.has(f) && !shipped.has(`dist/${f}`));
-  if (missing.length > 0) say(`WARNING: dist bundles not in the .vsix (add them to .vscodeignore if the extension loads them): ${missing.join(', ')}`);
+    .filter((f) => !f.endsWith('.map') && !NOT_SHIPPED.has(f) && statSync(join(REPO_ROOT, 'dist', f)).isFile() && !shipped.has(`dist/${f}`));
+  if (missing.length > 0) say(`WARNING: files in dist/ not in the .vsix (add them to .vscodeignore if the extension loads them): ${missing.join(', ')}`);
 
   const extBytes = statSync(join(REPO_ROOT, 'dist', 'extension.js')).size;
   const vsixBytes = statSync(out).size;
