@@ -111,16 +111,17 @@ export function killAllNow() {
 /**
  * Starts code-server in its own process group (detached = setsid) on a free 127.0.0.1 port, with
  * `--auth none`, the profile's folders and user settings; resolves once /healthz answers.
- * `env` is added to the server's environment, which its extension hosts inherit.
+ * `env` is added to the server's environment, which its extension hosts inherit. `port` asks for
+ * that port first (a free one after a failed attempt).
  */
-export async function startCodeServer({ dirs, settings = {}, env = {}, startTimeoutMs = 30_000, attempts = 3 }) {
+export async function startCodeServer({ dirs, settings = {}, env = {}, port: fixedPort, startTimeoutMs = 30_000, attempts = 3 }) {
   ensureCodeServer();
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...TEST_USER_SETTINGS, ...settings }, null, 2));
   const logPath = join(dirs.base, 'code-server.log');
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
-    const port = await freePort();
+    const port = fixedPort && attempt === 1 ? fixedPort : await freePort();
     const url = `http://127.0.0.1:${port}`;
     const log = openSync(logPath, 'a');
     const child = spawn(
