@@ -12,6 +12,7 @@ const ENTRIES = [
   { out: 'dist/cli.js', entry: 'src/cli/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
   { out: 'dist/compliance-server.js', entry: 'src/servers/compliance/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
   { out: 'dist/installer-server.js', entry: 'src/servers/installer/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
+  { out: 'dist/audit-scan-worker.js', entry: 'src/coordinator/audit/scan-worker.ts', platform: 'node' },
   { out: 'dist/webview/main.js', entry: 'webview-ui/src/main.ts', platform: 'browser' },
 ];
 

@@ -1,5 +1,18 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { AUDIT_ENTRY_TAG_PREFIX, AUDIT_HASH_SUFFIX_LENGTH, AUDIT_MAX_LINE_BYTES } from './audit-line';
+import { HASH_TAGS } from '../crypto/hash';
+
+/**
+ * audit-line.ts's AUDIT_ENTRY_TAG_PREFIX, AUDIT_HASH_SUFFIX_LENGTH and AUDIT_MAX_LINE_BYTES, restated
+ * rather than imported: audit-line pulls in zod (the entry schema), which made the parallel-verify
+ * scan worker a 750 KB bundle starting ~35 ms later. test/integration/audit-parallel-verify.test.ts
+ * checks that they are equal.
+ */
+export const SCAN_LINE_FORMAT = {
+  tagPrefix: `${HASH_TAGS.auditEntry}\0`,
+  hashSuffixLength: ',"hash":"'.length + 64 + '"}'.length,
+  maxLineBytes: 256 * 1024,
+} as const;
+const { tagPrefix: AUDIT_ENTRY_TAG_PREFIX, hashSuffixLength: AUDIT_HASH_SUFFIX_LENGTH, maxLineBytes: AUDIT_MAX_LINE_BYTES } = SCAN_LINE_FORMAT;
 
 /**
  * The hot path of `verify`: one segment's bytes, line by line, without JSON.parse. Each line's hash is
