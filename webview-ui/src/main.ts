@@ -1,28 +1,68 @@
-import { HostToWebviewSchema, type HostToWebview, type WebviewToHost } from '../../src/protocol/findings-view';
+// The diff preview webview (browser bundle). The first import takes the time the script started (imports
+// run before this module's body): the page reports how long it took to show the diff (issue 5: < 300 ms).
+import { scriptStart } from './script-start';
+import { HostToWebviewSchema, type ApprovalView, type WebviewToHost } from '../../src/protocol/diff-preview';
+import { h } from './dom';
+import { renderView, setBusy, showResult, type PageState } from './render';
+import { WorkQueue } from './work-queue';
+import './main.css';
 
-// The webview bundle (browser platform). Issue 5 builds the full review UI on @vscode-elements/elements;
-// this entry already follows its rules: messages parsed with the protocol schemas, text set through
-// textContent only (strings from configs and servers are hostile), no inline script or style.
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
 
 const vscode = acquireVsCodeApi();
+const post = (m: WebviewToHost) => vscode.postMessage(m);
 
-function render(msg: Extract<HostToWebview, { type: 'showFindings' }>): void {
-  const list = document.getElementById('findings');
-  if (!list) return;
-  list.replaceChildren(
-    ...msg.findings.map((f) => {
-      const li = document.createElement('li');
-      li.textContent = `${f.severity.toUpperCase()} ${f.ruleId}${f.server === null ? '' : ` [${f.server}]`} ${f.file}:${f.line} — ${f.message}`;
-      return li;
-    }),
-  );
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+const banner = h('div', { class: 'result', hidden: true });
+const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+const content = h('div', { class: 'content' });
+app.replaceChildren(banner, content, live);
+
+const state: PageState = { layout: 'unified', busy: false, queue: new WorkQueue() };
+let view: ApprovalView | undefined;
+let reported = false;
+
+function show(next: ApprovalView): void {
+  if (view !== undefined && view.requestId !== next.requestId) reported = false;
+  view = next;
+  if (!next.decidable) state.busy = false;
+  renderView(content, next, state, {
+    decide(what, reason) {
+      if (view === undefined) return;
+      state.busy = true;
+      setBusy(content, true);
+      live.textContent = what === 'approve' ? 'Approving…' : 'Rejecting…';
+      post({ type: what, requestId: view.requestId, subjectHash: view.subjectHash, ...(reason !== undefined ? { reason } : {}) });
+    },
+    openDiffEditor(file) {
+      if (view !== undefined) post({ type: 'openDiffEditor', requestId: view.requestId, file });
+    },
+  });
+  if (reported) state.queue.start();
+  else {
+    reported = true;
+    const id = next.requestId;
+    // After the next frame is painted: the diff is visible, not merely in the DOM.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        const ms = performance.now();
+        post({ type: 'rendered', requestId: id, ms, sinceScriptMs: ms - scriptStart });
+        state.queue.start(); // the rest of a long diff, in slices
+      }, 0),
+    );
+  }
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = HostToWebviewSchema.safeParse(event.data);
   if (!parsed.success) return; // not ours, or malformed: ignore rather than trust
-  if (parsed.data.type === 'showFindings') render(parsed.data);
+  const msg = parsed.data;
+  if (msg.type === 'show') show(msg.view);
+  else if (view !== undefined && msg.requestId === view.requestId) {
+    state.busy = false;
+    setBusy(content, false);
+    showResult(live, banner, msg);
+  }
 });
 
-vscode.postMessage({ type: 'ready' });
+post({ type: 'ready' });
