@@ -1,5 +1,5 @@
 import type { ApprovalRequest } from '../../core/coordination/messages';
-import { displayPath } from '../../core/remediation/build-proposal';
+import { relative, sep } from 'node:path';
 import { LIMITS, type ApprovalView, type AssessmentView, type FileView, type RemediationView } from '../../protocol/diff-preview';
 import { parseUnifiedDiff } from './unified-diff';
 import { visible } from './visible-text';
@@ -105,4 +105,10 @@ export function durationText(iso: string): string {
   if (m === null || iso === 'PT') return iso.slice(0, 64);
   const parts = [m[1] !== undefined ? `${Number(m[1])} h` : '', m[2] !== undefined ? `${Number(m[2])} min` : '', m[3] !== undefined ? `${Number(m[3])} s` : ''].filter((p) => p !== '');
   return `about ${parts.join(' ')}`.slice(0, 64);
+}
+
+/** The path relative to the workspace when inside it (as the proposal builder writes displayPath). */
+function displayPath(file: string, workspace: string): string {
+  const rel = relative(workspace, file);
+  return rel === '' || rel.startsWith('..') ? file : rel.split(sep).join('/');
 }
