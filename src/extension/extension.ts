@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { nodeFileSystem } from '../core/ports/node-file-system';
@@ -10,6 +11,8 @@ import { exportAuditCommand, showAuditCommand, verifyAuditCommand } from './audi
 import { assessWorkspace } from './commands/assess-workspace';
 import { OversightHost } from './oversight/oversight-host';
 import { presentError } from './present-error';
+import { DiffPreviewPanels } from './webviews/diff-preview-panel';
+import { ProposalDocumentProvider } from './webviews/proposal-document';
 
 declare const PACKAGE_VERSION: string;
 
@@ -33,9 +36,26 @@ export function activate(context: vscode.ExtensionContext): void {
   const notifications = new ApprovalNotifications();
   const view = vscode.window.createTreeView('mcpOversight.approvals', { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
+  const decide = async (requestId: string, decision: 'approved' | 'rejected', subjectHash: string, reason?: string) => {
+    const c = await oversight.get();
+    const approver = await currentApprover();
+    return c.decide({ requestId, decision, subjectHash, approver, decidedAt: new Date().toISOString(), ...(reason ? { reason } : {}) });
+  };
+  const proposals = new ProposalDocumentProvider();
+  const previews = new DiffPreviewPanels({
+    extensionUri: context.extensionUri,
+    deps: {
+      onApprove: (id, hash, reason) => decide(id, 'approved', hash, reason),
+      onReject: (id, hash, reason) => decide(id, 'rejected', hash, reason),
+      onOpenDiffEditor: (id, file) => proposals.open(id, file, (p) => readFile(p, 'utf8').catch(() => undefined)),
+      onRendered: (id, t) => log.info(`diff preview ${id}: painted ${t.hostMs.toFixed(0)} ms after opening`),
+      log: (m) => log.warn(m),
+    },
+  });
   oversight.onReady((c) => {
     tree.setCoordinator(c);
     notifications.setCoordinator(c);
+    context.subscriptions.push(c.onApproval.on(({ request }) => previews.update(request)));
   });
   const store = () => context.storageUri?.fsPath ?? '';
 
@@ -57,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     notifications,
+    proposals.register(),
+    previews,
     command('mcpOversight.assessWorkspace', () => assessWorkspace({ fs: nodeFileSystem, log, report, vscodeGlobalStorage, version })),
     command('mcpOversight.showLogs', () => log.show()),
     withCoordinator('mcpOversight.reviewApprovals', async () => {
@@ -86,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     withCoordinator('mcpOversight.reviewApproval', async (c, arg) => {
       const r = await resolveRequest(c, arg);
-      if (r) await approveRequest(c, r, true);
+      if (r) previews.open(r);
     }),
     withCoordinator('mcpOversight.showAudit', (c) => showAuditCommand(c, store())),
     command('mcpOversight.verifyAudit', async () => {

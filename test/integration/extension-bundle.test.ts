@@ -43,6 +43,7 @@ function fakeVscode(workspace: string, rec: Recorded): unknown {
   const disposable = { dispose: () => undefined };
   return {
     EventEmitter,
+    Disposable: { from: () => disposable },
     TreeItem: class {
       constructor(
         public label: string,
@@ -73,6 +74,7 @@ function fakeVscode(workspace: string, rec: Recorded): unknown {
       // Untrusted: the coordinator (which starts our servers) is not created here; the real VS Code tests cover it.
       isTrusted: false,
       onDidGrantWorkspaceTrust: () => disposable,
+      registerTextDocumentContentProvider: () => disposable,
       workspaceFolders: [{ name: 'ws', uri: uri(workspace), index: 0 }],
       // Global configs off: the test must not depend on the machine's own ~/.cursor, ~/.config/kilo, …
       getConfiguration: () => ({ get: <T>(k: string, d?: T) => (k === 'includeGlobalConfigs' ? false : d) }),
@@ -106,7 +108,7 @@ describe('the extension bundle', () => {
   it('activates and registers exactly the commands package.json contributes', async () => {
     const ext = (await import(BUNDLE)) as { activate(ctx: unknown): void };
     const subscriptions: { dispose(): void }[] = [];
-    ext.activate({ subscriptions, globalStorageUri: { fsPath: join(dir, 'gs', 'mcp-oversight') } });
+    ext.activate({ subscriptions, globalStorageUri: { fsPath: join(dir, 'gs', 'mcp-oversight') }, extensionUri: { fsPath: resolve('.') } });
     const pkg = (await import(resolve('package.json'), { with: { type: 'json' } })) as { default: { contributes: { commands: { command: string }[] } } };
     assert.deepEqual([...rec.commands.keys()].sort(), pkg.default.contributes.commands.map((c) => c.command).sort());
   });
