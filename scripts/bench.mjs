@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const entries = process.argv.length > 2 ? process.argv.slice(2) : readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort().map((f) => `bench/${f}`);
+// Parallel audit verify looks for its worker next to the running bundle (as dist/cli.js finds
+// dist/audit-scan-worker.js): build it next to the benches.
+await build({ entryPoints: ['src/coordinator/audit/scan-worker.ts'], outfile: '.bench-out/audit-scan-worker.js', bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning' });
 let status = 0;
 for (const entry of entries) {
   const outfile = `.bench-out/${entry.replace(/^bench\//, '').replace(/\.ts$/, '.js')}`;
