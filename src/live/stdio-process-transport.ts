@@ -3,7 +3,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ProbeReason } from '../core/model/live';
-import { killGroup, trackGroup } from './process-group';
+import { killGroup, trackGroup } from '../node/process-group';
 
 export interface StdioProcessOptions {
   command: string;

@@ -3,7 +3,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LineSplitter } from './line-splitter';
-import { killGroup, signalGroup, trackGroup } from './process-group';
+import { killGroup, signalGroup, trackGroup } from '../../node/process-group';
 
 /** What ManagedServer needs from a connection to one server process (a fake implements it in unit tests). */
 export interface ServerTransport extends Transport {

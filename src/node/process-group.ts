@@ -2,9 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Process groups we started and have not yet killed. If this process exits first (an uncaught
- * error, a test runner killing its worker), the 'exit' hook kills them: a probe never leaves
- * servers running behind it.
+ * Process groups we started and have not yet killed (live probes' configured servers, the
+ * coordinator's two MCP servers). If this process exits first (an uncaught error, a test runner
+ * killing its worker), the 'exit' hook kills them: nothing we start outlives us.
  */
 const live = new Set<number>();
 let hooked = false;
@@ -79,6 +79,8 @@ const running = (child: ChildProcess) => child.exitCode === null && child.signal
  */
 function signalAll(child: ChildProcess, pgid: number, signal: NodeJS.Signals): void {
   signalGroup(pgid, signal);
+  // A stopped process (SIGSTOP, a debugger) acts on SIGTERM only once continued.
+  if (signal === 'SIGTERM') signalGroup(pgid, 'SIGCONT');
   if (running(child)) {
     try {
       process.kill(pgid, signal);
