@@ -14,7 +14,7 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import { Emitter } from './events';
 import type { AuditPort, ServerHealthView, ServerName, ServerPort } from './ports';
 import type { RecordStore } from './record-store';
-import { checkedPlan, checkedProposal, ExecutionReply, LiveReplySchema, parseReply, StaticReplySchema } from './server-replies';
+import { checkedPlan, checkedProposal, ExecutionReply, InstallReplyExtras, LiveReplySchema, parseReply, StaticReplySchema } from './server-replies';
 
 export interface CoordinatorSettings {
   /** Lifetime of an approval request (default 24 h). */
@@ -235,6 +235,25 @@ export class Coordinator {
     const files = proposal.files.map((f) => f.displayPath).join(', ');
     const title = `${proposal.actions.length === 1 ? proposal.actions[0]!.description : `${proposal.actions.length} fixes`} (${files})`;
     return this.workflow.request({ kind: 'remediation', proposal, subjectHash }, title, input.requestedBy);
+  }
+
+  /**
+   * A new server entry (a marketplace-style spec) -> a proposal from the Installer -> an approval request.
+   * The static findings the entry would have (e.g. an unpinned package) travel with it as notes for the reviewer.
+   */
+  async proposeInstall(input: { name: string; spec: unknown; params?: Record<string, string>; target?: string; requestedBy: Actor }): Promise<ApprovalRequest> {
+    this.guard();
+    return this.audited(input.requestedBy, 'install_server', async () => {
+      const out = await this.d.servers.installer.callTool('install_server', { name: input.name, spec: input.spec, ...(input.params ? { params: input.params } : {}), ...(input.target ? { target: input.target } : {}) });
+      const { proposal, subjectHash } = checkedProposal(out, 'The Installer (install_server)');
+      const extra = parseReply(InstallReplyExtras, out, 'The Installer (install_server)');
+      const notes = [
+        extra.findings.length === 0 ? 'The static rules find nothing wrong with the new entry.' : `The new entry would have ${extra.findings.length} finding(s): ${extra.findings.map((f) => `${f.severity} ${f.ruleId} (line ${f.line}): ${f.message}`).join('; ')}`,
+        ...extra.notes,
+      ];
+      const title = `Install MCP server "${input.name}" in ${extra.target.displayPath}${extra.target.created ? ' (new file)' : ''}`;
+      return this.workflow.request({ kind: 'remediation', proposal, subjectHash }, title, input.requestedBy, undefined, undefined, notes);
+    });
   }
 
   async decide(response: unknown): Promise<ApprovalRequest> {

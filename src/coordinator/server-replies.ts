@@ -15,6 +15,12 @@ import { RemediationProposalSchema } from '../core/remediation/proposal-schema';
 export const StaticReplySchema = z.object({ assessmentId: z.string(), summary: SummarySchema, findings: z.array(ReportedFindingSchema), errors: z.array(ConfigErrorSchema) });
 export const LiveReplySchema = z.object({ assessmentId: z.string(), summary: SummarySchema, findings: z.array(ReportedFindingSchema), probes: z.array(ServerProbeSchema) });
 export const ProposalReplySchema = z.object({ proposal: RemediationProposalSchema, subjectHash: z.string() });
+/** What install_server says besides its proposal: where the entry goes and what the rules find in it. */
+export const InstallReplyExtras = z.object({
+  target: z.object({ displayPath: z.string().max(4096), created: z.boolean() }),
+  findings: z.array(z.object({ ruleId: z.string().max(128), severity: z.string().max(16), message: z.string().max(2000), line: z.number() })).max(200),
+  notes: z.array(z.string().max(4000)).max(40),
+});
 export const PlanReplySchema = z.object({ plan: LiveAssessmentPlanSchema, subjectHash: z.string(), description: z.string() });
 
 export function parseReply<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {

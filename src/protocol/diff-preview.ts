@@ -140,6 +140,8 @@ export const ApprovalViewSchema = z.strictObject({
   requestedBy: str(LIMITS.label),
   requestedAt: str(64),
   expiresAt: str(64),
+  /** What the server that made the subject says the reviewer should know (not part of the signed subject). */
+  notes: z.optional(list(str(LIMITS.text), LIMITS.factors)),
   subject: z.discriminatedUnion('kind', [RemediationViewSchema, AssessmentViewSchema]),
 });
 export type ApprovalView = z.infer<typeof ApprovalViewSchema>;

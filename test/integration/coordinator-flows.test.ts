@@ -99,6 +99,29 @@ describe('Integration Coordinator with the real servers', () => {
     }
   });
 
+  it('install: the Installer proposes the entry (findings as notes, secret as an env reference); nothing is written until approved', async () => {
+    const ws = workspace(tmp, 'install');
+    const PARAM_TOKEN = 'ghp_' + 'Z9y8X7w6V5'.repeat(3) + 'fedcba';
+    const c = await make({ workspace: ws, store: join(tmp, 'install-store') });
+    const file = join(ws, '.kilocode', 'mcp.json');
+    const before = readFileSync(file, 'utf8');
+    const r = await c.proposeInstall({ name: 'memory', spec: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: { API_TOKEN: '{{apiToken}}' } }, params: { apiToken: PARAM_TOKEN }, requestedBy: alice });
+    assert.equal(r.state, 'pending');
+    assert.match(r.title, /Install MCP server "memory" in \.kilocode\/mcp\.json/);
+    assert.ok(r.notes?.some((n) => /unpinned-npm-package/.test(n)), JSON.stringify(r.notes));
+    assert.ok(r.notes?.some((n) => /API_TOKEN/.test(n)), 'the person is told which variable to set');
+    assert.equal(readFileSync(file, 'utf8'), before, 'a proposal writes nothing');
+    assert.ok(!JSON.stringify(r).includes(PARAM_TOKEN.slice(4)), 'the secret typed for the install is nowhere in the request');
+    const done = await approveIt(c, r);
+    assert.equal(done.state, 'executed', JSON.stringify(done.error));
+    const after = readFileSync(file, 'utf8');
+    assert.match(after, /"memory"/);
+    assert.match(after, /keep this comment/);
+    assert.ok(!after.includes(PARAM_TOKEN.slice(4)), 'the secret is referenced, not written');
+    await assert.rejects(c.proposeInstall({ name: 'memory', spec: { command: 'npx' }, requestedBy: alice }), (e: unknown) => e instanceof OversightError && /already exists/.test(e.message));
+    await assert.rejects(c.proposeInstall({ name: '../evil', spec: { command: 'npx' }, requestedBy: alice }), (e: unknown) => e instanceof OversightError && e.code === 'INVALID_ARGUMENT');
+  });
+
   it('live assessment: the plan is approved before any server runs, then the Compliance Server probes it', async () => {
     const ws = workspace(tmp, 'live');
     const c = await make({ workspace: ws, store: join(tmp, 'live-store') });

@@ -33,6 +33,7 @@ export function renderView(root: HTMLElement, view: ApprovalView, state: PageSta
   const parts: (HTMLElement | null)[] = [
     header(view, now),
     s.kind === 'remediation' ? riskSection(s) : planSection(s),
+    view.notes !== undefined && view.notes.length > 0 ? notesSection(view.notes) : null,
     s.kind === 'remediation' && s.actions.length > 0 ? actionsSection(s.actions) : null,
     s.kind === 'remediation' ? filesSection(s, state, actions) : null,
     view.decidable ? decisionSection(state, actions, reasonBefore) : null,
@@ -56,6 +57,10 @@ function header(view: ApprovalView, now: number): HTMLElement {
       h('time', { datetime: view.expiresAt }, view.decidable ? `expires ${relative(expires.getTime() - now)} (${localTime(view.expiresAt)})` : `expiry ${localTime(view.expiresAt)}`),
     ),
   );
+}
+
+function notesSection(notes: readonly string[]): HTMLElement {
+  return h('section', { 'aria-labelledby': 'notes-h' }, h('h2', { id: 'notes-h' }, 'Before you decide'), h('ul', { class: 'notes' }, ...notes.map((n) => h('li', { class: 'pre' }, n))));
 }
 
 function riskSection(s: RemediationView): HTMLElement {

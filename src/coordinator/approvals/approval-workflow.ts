@@ -68,7 +68,7 @@ export class ApprovalWorkflow {
     return r;
   }
 
-  async request(subject: ApprovalSubject, title: string, requestedBy: Actor, supersedes?: string, triggeredBy?: Actor): Promise<ApprovalRequest> {
+  async request(subject: ApprovalSubject, title: string, requestedBy: Actor, supersedes?: string, triggeredBy?: Actor, notes?: string[]): Promise<ApprovalRequest> {
     const now = this.d.now();
     const r = ApprovalRequestSchema.parse({
       id: this.d.newId(),
@@ -81,6 +81,7 @@ export class ApprovalWorkflow {
       state: 'pending',
       history: [{ from: null, to: 'pending', event: null, at: now.toISOString(), actor: requestedBy }],
       ...(supersedes !== undefined ? { supersedes } : {}),
+      ...(notes !== undefined && notes.length > 0 ? { notes: notes.slice(0, 50).map((n) => n.slice(0, 4000)) } : {}),
     });
     await this.commit(r, { actor: requestedBy, kind: 'approval.requested', subject: approvalSubjectRef(r), payload: { title: r.title, expiresAt: r.expiresAt, ...subjectForAudit(subject), ...(supersedes ? { supersedes } : {}), ...(triggeredBy ? { triggeredBy: triggeredBy.id } : {}) } });
     this.d.changed(r, 'requested');

@@ -104,6 +104,11 @@ export const ApprovalRequestSchema = z.object({
   execution: ExecutionOutcomeSchema.optional(),
   assessment: AssessmentResponseSchema.optional(),
   error: ErrorResponseSchema.optional(),
+  /**
+   * What the reviewer should know besides the subject, from the server that made it (e.g. the static
+   * findings a new server entry would have). Shown with the diff; not part of the signed subject.
+   */
+  notes: z.array(z.string().max(4000)).max(50).optional(),
   /** A stale proposal's fresh replacement (and back). */
   supersedes: Id.optional(),
   supersededBy: Id.optional(),

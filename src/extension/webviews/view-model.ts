@@ -34,6 +34,7 @@ export function toApprovalView(request: ApprovalRequest, opts: ViewModelOptions 
     requestedBy: visible(who.label === '' ? who.id : `${who.label} (${who.provider})`, LIMITS.label),
     requestedAt: request.requestedAt,
     expiresAt: request.expiresAt,
+    ...(request.notes !== undefined && request.notes.length > 0 ? { notes: request.notes.slice(0, LIMITS.factors).map((n) => visible(n, LIMITS.text, '\n')) } : {}),
     subject: s.kind === 'remediation' ? remediationView(s.proposal, request.workspace, opts) : assessmentView(s.plan),
   };
 }

@@ -97,6 +97,16 @@ describe('view model: ApprovalRequest -> show message', () => {
     assert.deepEqual(hunksOf(v.subject.files[0]).flatMap((h) => h.lines.filter((l) => l.kind === 'add').map((l) => l.text)), [HOSTILE[0], HOSTILE[1]]);
   });
 
+  it('notes (e.g. an install\'s findings) are carried as literal text with hidden characters escaped; none when there are none', () => {
+    const notes = [...HOSTILE, 'a\u202Eb'];
+    const v = show(remediationRequest(proposal(), { notes }));
+    assert.equal(v.notes?.length, notes.length);
+    assert.equal(v.notes?.[0], HOSTILE[0]);
+    assert.ok(!v.notes?.some((n) => n.includes('\u202E')), 'the bidi override is escaped');
+    assert.equal(show(remediationRequest(proposal())).notes, undefined);
+    assert.ok(HostToWebviewSchema.safeParse({ type: 'show', view: v }).success);
+  });
+
   it('bidi controls and zero-width characters become visible escapes and mark the line', () => {
     const r = withFiles([{ displayPath: 'a\u202Enosj.exe', diff: diffOf(['-"x": 1', '+"x": 2 /*\u202E } \u2066*/', '+"admin\u200B": true', ' \t"tab": "kept"']) }]);
     const v = show(remediationRequest(undefined, {}));
