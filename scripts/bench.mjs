@@ -9,6 +9,12 @@ const entries = process.argv.length > 2 ? process.argv.slice(2) : readdirSync('b
 // Parallel audit verify looks for its worker next to the running bundle (as dist/cli.js finds
 // dist/audit-scan-worker.js): build it next to the benches.
 await build({ entryPoints: ['src/coordinator/audit/scan-worker.ts'], outfile: '.bench-out/audit-scan-worker.js', bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning' });
+// The extension bench measures the bundles as scripts/build.mjs makes them (both builds), built here so
+// it never measures a stale dist/ and never touches it.
+if (entries.some((e) => e.includes('extension-activation'))) {
+  const { buildAll } = await import('./build.mjs');
+  for (const production of [false, true]) await buildAll({ production, root: `.bench-out/${production ? 'production' : 'dev'}` });
+}
 let status = 0;
 for (const entry of entries) {
   const outfile = `.bench-out/${entry.replace(/^bench\//, '').replace(/\.ts$/, '.js')}`;

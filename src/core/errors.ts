@@ -51,8 +51,18 @@ export class OversightError extends Error {
   }
 }
 
+const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/**
+ * By name and code, not `instanceof`: the extension's glue (dist/extension.js) and its lazily loaded
+ * heavy half (dist/extension-core.js) each bundle their own copy of this class, and an error from the
+ * coordinator must be presented as ours all the same. The one place where that is decided.
+ */
 export function isOversightError(e: unknown): e is OversightError {
-  return e instanceof OversightError;
+  if (e instanceof OversightError) return true;
+  if (!(e instanceof Error) || e.name !== 'OversightError') return false;
+  const { code, details } = e as Partial<OversightError>;
+  return typeof code === 'string' && CODES.has(code) && typeof details === 'object' && details !== null;
 }
 
 /** A short, single-line description of anything thrown, for logs and error lists. */

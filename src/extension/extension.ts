@@ -1,16 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { z } from 'zod';
-import { nodeFileSystem } from '../core/ports/node-file-system';
 import type { Coordinator } from '../coordinator/coordinator';
+import { bundleLoadMs, type DiffRender, type OversightApi } from './api';
 import { approveRequest, currentApprover, rejectRequest, resolveRequest } from './approvals/approval-commands';
 import { ApprovalNotifications } from './approvals/approval-notifications';
 import { ApprovalsTree } from './approvals/approvals-tree';
 import { openDeadLetters } from './approvals/dead-letter-commands';
 import { exportAuditCommand, showAuditCommand, verifyAuditCommand } from './audit/audit-commands';
 import { assessWorkspace } from './commands/assess-workspace';
+import { coreLoader } from './core-loader';
 import { OversightHost } from './oversight/oversight-host';
 import { presentError } from './present-error';
+import { numberSetting } from './settings';
 import { DiffPreviewPanels } from './webviews/diff-preview-panel';
 import { ProposalDocumentProvider } from './webviews/proposal-document';
 
@@ -21,16 +22,19 @@ let host: OversightHost | undefined;
 /**
  * The composition root: everything the extension uses is built here and passed down. Activation only
  * registers things; the coordinator (which starts our two MCP servers) is created in the background,
- * and only in a trusted workspace.
+ * and only in a trusted workspace. This bundle is the VS Code glue only: the coordinator, the static
+ * assessment and classic zod are in dist/extension-core.js, required on first use (`core.get`).
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): OversightApi {
+  const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('MCP Oversight', { log: true });
   const report = vscode.window.createOutputChannel('MCP Oversight Report');
   // Sibling extensions' storage folders live beside ours: KiloCode's mcp_settings.json, Cline's, Roo's.
   const vscodeGlobalStorage = vscode.Uri.joinPath(context.globalStorageUri, '..').fsPath;
   const version = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
-  const oversight = new OversightHost(context, log, version);
+  const core = coreLoader();
+  const oversight = new OversightHost(context, log, version, core.get);
   host = oversight;
   const tree = new ApprovalsTree();
   const notifications = new ApprovalNotifications();
@@ -42,13 +46,18 @@ export function activate(context: vscode.ExtensionContext): void {
     return c.decide({ requestId, decision, subjectHash, approver, decidedAt: new Date().toISOString(), ...(reason ? { reason } : {}) });
   };
   const proposals = new ProposalDocumentProvider();
+  const diffRenders: DiffRender[] = [];
   const previews = new DiffPreviewPanels({
     extensionUri: context.extensionUri,
     deps: {
       onApprove: (id, hash, reason) => decide(id, 'approved', hash, reason),
       onReject: (id, hash, reason) => decide(id, 'rejected', hash, reason),
       onOpenDiffEditor: (id, file) => proposals.open(id, file, (p) => readFile(p, 'utf8').catch(() => undefined)),
-      onRendered: (id, t) => log.info(`diff preview ${id}: painted ${t.hostMs.toFixed(0)} ms after opening`),
+      onRendered: (id, t) => {
+        diffRenders.push({ requestId: id, ...t });
+        if (diffRenders.length > 50) diffRenders.shift();
+        log.info(`diff preview ${id}: painted ${t.hostMs.toFixed(0)} ms after opening`);
+      },
       log: (m) => log.warn(m),
     },
   });
@@ -79,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
     notifications,
     proposals.register(),
     previews,
-    command('mcpOversight.assessWorkspace', () => assessWorkspace({ fs: nodeFileSystem, log, report, vscodeGlobalStorage, version })),
+    command('mcpOversight.assessWorkspace', () => assessWorkspace({ core: core.get, log, report, vscodeGlobalStorage, version })),
     command('mcpOversight.showLogs', () => log.show()),
     withCoordinator('mcpOversight.reviewApprovals', async () => {
       await vscode.commands.executeCommand('mcpOversight.approvals.focus');
@@ -100,8 +109,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     withCoordinator('mcpOversight.liveCheck', async (c) => {
       const cfg = vscode.workspace.getConfiguration('mcpOversight');
-      const timeoutMs = z.number().int().min(1).max(600).catch(30).parse(cfg.get('liveCheck.timeoutSeconds')) * 1000;
-      const concurrency = z.number().int().min(1).max(32).catch(4).parse(cfg.get('liveCheck.concurrency'));
+      const timeoutMs = numberSetting(cfg, 'liveCheck.timeoutSeconds', { int: true, min: 1, max: 600, fallback: 30 }) * 1000;
+      const concurrency = numberSetting(cfg, 'liveCheck.concurrency', { int: true, min: 1, max: 32, fallback: 4 });
       const requestedBy = await currentApprover();
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: planning a live check…' }, () => c.requestLiveAssessment({ requestedBy, timeoutMs, concurrency }));
       await vscode.commands.executeCommand('mcpOversight.reviewApproval', r.id);
@@ -110,12 +119,12 @@ export function activate(context: vscode.ExtensionContext): void {
       const r = await resolveRequest(c, arg);
       if (r) previews.open(r);
     }),
-    withCoordinator('mcpOversight.showAudit', (c) => showAuditCommand(c, store())),
+    withCoordinator('mcpOversight.showAudit', (c) => showAuditCommand(c, store(), core.get)),
     command('mcpOversight.verifyAudit', async () => {
       await oversight.get().catch(() => undefined); // creates the store's keys on first use
-      await verifyAuditCommand(store());
+      await verifyAuditCommand(store(), core.get);
     }),
-    withCoordinator('mcpOversight.exportAudit', (c) => exportAuditCommand(c, store())),
+    withCoordinator('mcpOversight.exportAudit', (c) => exportAuditCommand(c, store(), core.get)),
     withCoordinator('mcpOversight.openDeadLetters', (c) => openDeadLetters(c)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void oversight.get().catch((e: unknown) => log.error(`starting MCP Oversight: ${String(e)}`))),
   );
@@ -124,7 +133,10 @@ export function activate(context: vscode.ExtensionContext): void {
   if (vscode.workspace.isTrusted && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && context.storageUri) {
     setTimeout(() => void oversight.get().catch((e: unknown) => log.error(`starting MCP Oversight: ${e instanceof Error ? e.message : String(e)}`)), 0);
   }
-  log.info(`MCP Oversight ${version} activated`);
+  const activation = { loadMs: bundleLoadMs(), activateMs: performance.now() - activateStart };
+  const activationMs = (activation.loadMs ?? 0) + activation.activateMs;
+  log.info(`MCP Oversight ${version} activated in ${activationMs.toFixed(1)} ms (loading the bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms)`);
+  return { activationMs, activation, coreLoadMs: () => core.loadMs, diffRenders: () => [...diffRenders] };
 }
 
 /** Stops both servers and writes the audit log's shutdown checkpoint. */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { OversightApi } from '../../src/extension/api';
+import { fakeVscode, hookVscode, recorder } from './support/fake-vscode';
 
 /**
  * Loads the built extension bundle with a minimal stand-in for the `vscode` module (the boundary
@@ -12,105 +13,48 @@ import { after, before, describe, it } from 'node:test';
  * but not registered. The extension inside a real VS Code is tested end to end from issue 5 on.
  */
 const BUNDLE = resolve('dist/extension.js');
-
-interface Recorded {
-  commands: Map<string, (...args: unknown[]) => unknown>;
-  output: string[];
-  infos: string[];
-  errors: string[];
-}
-
-function fakeVscode(workspace: string, rec: Recorded): unknown {
-  const channel = (name: string) => ({
-    name,
-    append: (t: string) => rec.output.push(t),
-    appendLine: (t: string) => rec.output.push(t + '\n'),
-    clear: () => rec.output.splice(0),
-    show: () => undefined,
-    info: () => undefined,
-    error: (t: string) => rec.errors.push(String(t)),
-    dispose: () => undefined,
-  });
-  const uri = (fsPath: string) => ({ fsPath, toString: () => `file://${fsPath}` });
-  class EventEmitter {
-    private listeners: ((v: unknown) => void)[] = [];
-    event = (l: (v: unknown) => void) => (this.listeners.push(l), { dispose: () => undefined });
-    fire(v: unknown) {
-      for (const l of this.listeners) l(v);
-    }
-    dispose() {}
-  }
-  const disposable = { dispose: () => undefined };
-  return {
-    EventEmitter,
-    Disposable: { from: () => disposable },
-    TreeItem: class {
-      constructor(
-        public label: string,
-        public collapsibleState: number,
-      ) {}
-    },
-    ThemeIcon: class {
-      constructor(public id: string) {}
-    },
-    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
-    StatusBarAlignment: { Left: 1, Right: 2 },
-    window: {
-      createOutputChannel: channel,
-      createTreeView: () => ({ badge: undefined, dispose: () => undefined }),
-      createStatusBarItem: () => ({ show: () => undefined, dispose: () => undefined }),
-      showInformationMessage: async (m: string) => (rec.infos.push(m), undefined),
-      showErrorMessage: async (m: string) => (rec.errors.push(m), undefined),
-      withProgress: async (_o: unknown, task: () => Promise<unknown>) => task(),
-    },
-    commands: {
-      executeCommand: async () => undefined,
-      registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
-        rec.commands.set(id, fn);
-        return { dispose: () => rec.commands.delete(id) };
-      },
-    },
-    workspace: {
-      // Untrusted: the coordinator (which starts our servers) is not created here; the real VS Code tests cover it.
-      isTrusted: false,
-      onDidGrantWorkspaceTrust: () => disposable,
-      registerTextDocumentContentProvider: () => disposable,
-      workspaceFolders: [{ name: 'ws', uri: uri(workspace), index: 0 }],
-      // Global configs off: the test must not depend on the machine's own ~/.cursor, ~/.config/kilo, …
-      getConfiguration: () => ({ get: <T>(k: string, d?: T) => (k === 'includeGlobalConfigs' ? false : d) }),
-    },
-    Uri: { joinPath: (base: { fsPath: string }, ...parts: string[]) => uri(join(base.fsPath, ...parts)) },
-    ProgressLocation: { Notification: 15 },
-  };
-}
+/** The heavy half (coordinator, assessment, classic zod), required on first use only. */
+const CORE = resolve('dist/extension-core.js');
 
 describe('the extension bundle', () => {
   let dir = '';
-  const rec: Recorded = { commands: new Map(), output: [], infos: [], errors: [] };
-  const original = (Module as unknown as { _load: (r: string, p: unknown, m: boolean) => unknown })._load;
+  const rec = recorder();
+  let unhook = () => undefined as void;
 
   before(() => {
     assert.ok(existsSync(BUNDLE), 'dist/extension.js is missing: run `npm run build` first');
     dir = mkdtempSync(join(tmpdir(), 'mcp-oversight-ext-'));
     mkdirSync(join(dir, '.kilocode'));
     writeFileSync(join(dir, '.kilocode', 'mcp.json'), JSON.stringify({ mcpServers: { fetch: { command: 'uvx', args: ['mcp-server-fetch'] } } }, null, 2));
-    const vscode = fakeVscode(dir, rec);
-    (Module as unknown as { _load: unknown })._load = function (request: string, parent: unknown, isMain: boolean) {
-      return request === 'vscode' ? vscode : original.call(this, request, parent, isMain);
-    };
+    unhook = hookVscode(fakeVscode(dir, rec));
   });
 
   after(() => {
-    (Module as unknown as { _load: unknown })._load = original;
+    unhook();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('activates and registers exactly the commands package.json contributes', async () => {
-    const ext = (await import(BUNDLE)) as { activate(ctx: unknown): void };
+  let api: OversightApi | undefined;
+
+  it('is the small glue only: the heavy half is a bundle of its own', () => {
+    assert.ok(existsSync(CORE), 'dist/extension-core.js is missing: run `npm run build` first');
+    const size = statSync(BUNDLE).size;
+    assert.ok(size < 512 * 1024, `dist/extension.js is ${Math.round(size / 1024)} KiB: something heavy is imported at run time (eslint's boundary rule for src/extension)`);
+    const glue = readFileSync(BUNDLE, 'utf8');
+    for (const heavy of ['node_modules/@modelcontextprotocol', 'node_modules/ajv', 'node_modules/cockatiel', 'node_modules/zod/v4/classic', 'src/core/rules/', 'src/coordinator/']) {
+      assert.doesNotMatch(glue, new RegExp(`// ${heavy.replace(/[/.]/g, '\\$&')}`), `${heavy} is bundled into dist/extension.js`);
+    }
+  });
+
+  it('activates and registers exactly the commands package.json contributes, without loading the heavy half', async () => {
+    const ext = (await import(BUNDLE)) as { activate(ctx: unknown): typeof api };
     const subscriptions: { dispose(): void }[] = [];
-    ext.activate({ subscriptions, globalStorageUri: { fsPath: join(dir, 'gs', 'mcp-oversight') }, extensionUri: { fsPath: resolve('.') } });
+    api = ext.activate({ subscriptions, globalStorageUri: { fsPath: join(dir, 'gs', 'mcp-oversight') }, extensionUri: { fsPath: resolve('.') } });
     const pkg = (await import(resolve('package.json'), { with: { type: 'json' } })) as { default: { contributes: { commands: { command: string }[] } } };
     assert.deepEqual([...rec.commands.keys()].sort(), pkg.default.contributes.commands.map((c) => c.command).sort());
+    assert.equal(require.cache[CORE], undefined, 'dist/extension-core.js was required at activation');
+    assert.ok(api && api.activationMs > 0 && typeof api.activation.loadMs === 'number', 'activate() returns its timings (the build banner and footer time the bundle)');
+    assert.equal(api.coreLoadMs(), undefined);
   });
 
   it('assesses the workspace and reports the finding', async () => {
@@ -122,6 +66,8 @@ describe('the extension bundle', () => {
     assert.match(report, /unpinned-python-package/);
     assert.match(report, /\.kilocode\/mcp\.json/);
     assert.match(rec.infos.join('\n'), /1 finding/);
+    assert.ok(require.cache[CORE], 'the first assessment required dist/extension-core.js');
+    assert.equal(typeof api?.coreLoadMs(), 'number');
   });
 
   it('refuses to assess a folder whose policy file is invalid, and says so', async () => {

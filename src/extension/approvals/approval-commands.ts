@@ -1,11 +1,11 @@
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { z } from 'zod';
 import type { ApprovalRequest } from '../../core/coordination/messages';
 import type { Approver } from '../../core/grants/grant-schema';
 import type { Coordinator } from '../../coordinator/coordinator';
 import { approverFrom, type IdentityProvider } from './approver-identity';
 import { pendingApprovals } from './approval-tree-model';
+import { booleanSetting, enumSetting } from '../settings';
 
 const SCOPES: Record<Exclude<IdentityProvider, 'none'>, string[]> = { github: ['read:user'], microsoft: ['openid', 'profile'] };
 
@@ -15,8 +15,8 @@ const SCOPES: Record<Exclude<IdentityProvider, 'none'>, string[]> = { github: ['
  */
 export async function currentApprover(): Promise<Approver> {
   const cfg = vscode.workspace.getConfiguration('mcpOversight');
-  const provider = z.enum(['github', 'microsoft', 'none']).catch('github').parse(cfg.get('approval.identityProvider'));
-  const requireVerified = z.boolean().catch(false).parse(cfg.get('approval.requireVerifiedIdentity'));
+  const provider = enumSetting(cfg, 'approval.identityProvider', ['github', 'microsoft', 'none'], 'github');
+  const requireVerified = booleanSetting(cfg, 'approval.requireVerifiedIdentity', false);
   let session: vscode.AuthenticationSession | undefined;
   if (provider !== 'none') {
     session = await Promise.resolve(vscode.authentication.getSession(provider, SCOPES[provider], { silent: true })).catch(() => undefined);

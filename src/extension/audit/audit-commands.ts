@@ -1,19 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { renderAuditCsv, renderAuditJson, type AuditExportMeta } from '../../core/audit/audit-export';
-import { renderAuditMarkdown } from '../../core/audit/audit-report-md';
+import type { AuditExportMeta } from '../../core/audit/audit-export';
 import type { AuditVerifyReport } from '../../core/audit/audit-verify';
-import { parseGrantPublicKey } from '../../core/grants/grant-crypto';
-import { verifyAuditStore } from '../../coordinator/audit/audit-log';
 import type { Coordinator } from '../../coordinator/coordinator';
-import { storeLayout } from '../../coordinator/store-layout';
 import { currentApprover } from '../approvals/approval-commands';
+import type { ExtensionCore } from '../core-loader';
 
 /** Verifies the workspace's audit log against the store's public key. Reads only; needs no lock. */
-export async function verifyAudit(store: string): Promise<AuditVerifyReport> {
-  const layout = storeLayout(store);
-  const key = parseGrantPublicKey(await readFile(layout.publicKey, 'utf8'), layout.publicKey);
-  return verifyAuditStore(layout.audit, key);
+export async function verifyAudit(store: string, core: () => ExtensionCore): Promise<AuditVerifyReport> {
+  return core().verifyAudit(store);
 }
 
 export function describeVerify(r: AuditVerifyReport): string {
@@ -22,23 +17,23 @@ export function describeVerify(r: AuditVerifyReport): string {
   return `The audit log is BROKEN${bad ? ` at seq ${bad.seq} (${bad.reason}${bad.file ? `, ${bad.file}${bad.line ? `:${bad.line}` : ''}` : ''}): ${bad.detail}` : ''}. Keep a copy of the store folder before anything else writes to it.`;
 }
 
-export async function verifyAuditCommand(store: string): Promise<void> {
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: verifying the audit log…' }, () => verifyAudit(store));
+export async function verifyAuditCommand(store: string, core: () => ExtensionCore): Promise<void> {
+  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: verifying the audit log…' }, () => verifyAudit(store, core));
   if (report.ok) void vscode.window.showInformationMessage(`MCP Oversight: ${describeVerify(report)}`);
   else void vscode.window.showErrorMessage(`MCP Oversight: ${describeVerify(report)}`);
 }
 
 /** The newest entries as a Markdown compliance report in a read-only preview (the read is audited). */
-export async function showAuditCommand(c: Coordinator, store: string): Promise<void> {
+export async function showAuditCommand(c: Coordinator, store: string, core: () => ExtensionCore): Promise<void> {
   const actor = await currentApprover();
   const entries = await c.readAudit({ limit: 500 }, actor);
-  const verify = await verifyAudit(store).catch(() => undefined);
+  const verify = await verifyAudit(store, core).catch(() => undefined);
   const meta: AuditExportMeta = { generatedAt: new Date().toISOString(), store, query: { limit: 500 }, ...(verify ? { verify } : {}) };
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderAuditMarkdown([...entries].reverse(), meta) });
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: core().renderAuditMarkdown([...entries].reverse(), meta) });
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
 }
 
-export async function exportAuditCommand(c: Coordinator, store: string): Promise<void> {
+export async function exportAuditCommand(c: Coordinator, store: string, core: () => ExtensionCore): Promise<void> {
   const format = await vscode.window.showQuickPick(
     [
       { label: 'Markdown compliance report', id: 'markdown', ext: 'md' },
@@ -52,8 +47,9 @@ export async function exportAuditCommand(c: Coordinator, store: string): Promise
   if (!target) return;
   const actor = await currentApprover();
   const entries = [...(await c.readAudit({}, actor))].reverse();
-  const verify = await verifyAudit(store).catch(() => undefined);
+  const verify = await verifyAudit(store, core).catch(() => undefined);
   const meta: AuditExportMeta = { generatedAt: new Date().toISOString(), store, query: {}, ...(verify ? { verify } : {}) };
+  const { renderAuditCsv, renderAuditJson, renderAuditMarkdown } = core();
   const text = format.id === 'json' ? renderAuditJson(entries, meta) : format.id === 'csv' ? renderAuditCsv(entries) : renderAuditMarkdown(entries, meta);
   await writeFile(target.fsPath, text, 'utf8');
   void vscode.window.showInformationMessage(`MCP Oversight: exported ${entries.length} audit entries to ${target.fsPath}.`);

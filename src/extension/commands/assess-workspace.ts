@@ -1,14 +1,15 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { z } from 'zod';
-import { assessTarget } from '../../core/assess/assess-workspace';
 import { OversightError } from '../../core/errors';
-import { atLeast, SeveritySchema } from '../../core/model/severity';
 import type { FileSystemPort } from '../../core/ports/file-system';
-import { renderTable } from '../../core/report/table-report';
+import type { ExtensionCore } from '../core-loader';
+import { booleanSetting, stringSetting } from '../settings';
 
 export interface AssessDeps {
-  fs: FileSystemPort;
+  /** The heavy half (rules, readers, report), loaded on the first assessment. */
+  core: () => ExtensionCore;
+  /** The file system to read configs from; the core's node one when absent. */
+  fs?: FileSystemPort;
   log: vscode.LogOutputChannel;
   report: vscode.OutputChannel;
   vscodeGlobalStorage: string;
@@ -20,16 +21,17 @@ export async function assessWorkspace(deps: AssessDeps): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) throw new OversightError('usage', 'Open a folder first: there is no workspace to assess.');
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: assessing MCP configuration…' }, async () => {
+    const { assessTarget, atLeast, nodeFileSystem, parseSeverity, renderTable } = deps.core();
     deps.report.clear();
     let counted = 0;
     let policyBroken = false;
     for (const folder of folders) {
       const cfg = vscode.workspace.getConfiguration('mcpOversight', folder.uri);
       // Settings are user input too: parsed, with the documented defaults for anything malformed.
-      const min = SeveritySchema.catch('info').parse(cfg.get('minimumSeverity'));
-      const policyFile = z.string().min(1).catch('.kilocode/mcp-policy.json').parse(cfg.get('policyFile'));
-      const includeGlobal = z.boolean().catch(true).parse(cfg.get('includeGlobalConfigs'));
-      const { result, policyErrors } = await assessTarget(deps.fs, {
+      const min = parseSeverity(cfg.get('minimumSeverity'), 'info');
+      const policyFile = stringSetting(cfg, 'policyFile', '.kilocode/mcp-policy.json');
+      const includeGlobal = booleanSetting(cfg, 'includeGlobalConfigs', true);
+      const { result, policyErrors } = await assessTarget(deps.fs ?? nodeFileSystem, {
         path: folder.uri.fsPath,
         includeGlobal,
         home: homedir(),

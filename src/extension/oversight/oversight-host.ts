@@ -1,21 +1,22 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
 import { OversightError } from '../../core/errors';
 import type { Coordinator } from '../../coordinator/coordinator';
-import { createCoordinator } from '../../coordinator/create-coordinator';
+import type { ExtensionCore } from '../core-loader';
+import { booleanSetting, numberSetting } from '../settings';
 
 /** The coordinator settings a person can change (package.json documents each). */
 export function coordinatorSettings(cfg: vscode.WorkspaceConfiguration) {
   return {
-    approvalTtlMs: z.number().min(0.01).max(24 * 30).catch(24).parse(cfg.get('approval.expiryHours')) * 3_600_000,
-    fourEyes: z.boolean().catch(false).parse(cfg.get('approval.fourEyes')),
+    approvalTtlMs: numberSetting(cfg, 'approval.expiryHours', { min: 0.01, max: 24 * 30, fallback: 24 }) * 3_600_000,
+    fourEyes: booleanSetting(cfg, 'approval.fourEyes', false),
   };
 }
 
 /**
  * Owns the coordinator of the first workspace folder: created on first use (not at activation, which
  * must stay fast), started in the background, stopped on dispose. Refuses in an untrusted workspace:
- * there only static assessment runs, in-process, and no process is started.
+ * there only static assessment runs, in-process, and no process is started. `core` loads the heavy
+ * bundle (dist/extension-core.js) that holds `createCoordinator`: on the first `get()`, not before.
  */
 export class OversightHost implements vscode.Disposable {
   private pending: Promise<Coordinator> | undefined;
@@ -28,6 +29,7 @@ export class OversightHost implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
     private readonly version: string,
+    private readonly core: () => ExtensionCore,
   ) {}
 
   current(): Coordinator | undefined {
@@ -43,7 +45,7 @@ export class OversightHost implements vscode.Disposable {
     if (folder === undefined || storage === undefined) return Promise.reject(new OversightError('usage', 'Open a folder first: approvals and the audit log belong to a workspace.'));
     this.pending ??= (async () => {
       const cfg = vscode.workspace.getConfiguration('mcpOversight', folder.uri);
-      const c = await createCoordinator({
+      const c = await this.core().createCoordinator({
         workspace: folder.uri.fsPath,
         store: storage.fsPath,
         distDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath,

@@ -1,0 +1,40 @@
+/**
+ * What `activate()` returns (`vscode.extensions.getExtension('mcp-oversight.mcp-oversight').exports`):
+ * figures for the tests and benches of issue 5, nothing that changes anything.
+ */
+export interface OversightApi {
+  /** Our code's share of activation, ms: evaluating dist/extension.js plus `activate()` (target < 50). */
+  readonly activationMs: number;
+  readonly activation: ActivationTiming;
+  /** ms the first use took to require dist/extension-core.js; undefined while it is not loaded. */
+  coreLoadMs(): number | undefined;
+  /** The diff previews painted in this session, oldest first (the newest 50). */
+  diffRenders(): readonly DiffRender[];
+}
+
+export interface ActivationTiming {
+  /** From the first statement of dist/extension.js to its last (undefined when not run from the bundle). */
+  loadMs: number | undefined;
+  /** `activate()` from its first line to its last. */
+  activateMs: number;
+}
+
+export interface DiffRender {
+  requestId: string;
+  /** From the panel's page being set to the webview saying the diff is painted (host clock). */
+  hostMs: number;
+  /** The same moment on the page's clock: from its time origin, and from the script's first line. */
+  pageMs: number;
+  sinceScriptMs: number;
+}
+
+/** Written by the banner and footer of dist/extension.js (scripts/build.mjs): performance.now() at either end. */
+declare const __mcpOversightLoadStart: number | undefined;
+declare const __mcpOversightLoadEnd: number | undefined;
+
+/** How long evaluating the bundle took, when the build's banner and footer are there. */
+export function bundleLoadMs(): number | undefined {
+  const start = typeof __mcpOversightLoadStart === 'number' ? __mcpOversightLoadStart : undefined;
+  const end = typeof __mcpOversightLoadEnd === 'number' ? __mcpOversightLoadEnd : undefined;
+  return start !== undefined && end !== undefined ? end - start : undefined;
+}

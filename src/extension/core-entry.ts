@@ -1,0 +1,37 @@
+/**
+ * The extension's heavy half, bundled on its own as dist/extension-core.js and required on first use
+ * (the first coordinator start, the first assessment, the first audit command) by `loadCore()`
+ * (core-loader.ts). dist/extension.js holds only the VS Code glue, so activation stays fast and small:
+ * the coordinator (MCP SDK client with ajv, cockatiel, the audit store), the static assessment (config
+ * readers, rules, policy, reports) and classic zod live here. The glue sees this module only through
+ * `import type` (eslint enforces that boundary, see eslint.config.mjs).
+ *
+ * Errors thrown from here are this bundle's OversightError, a different class from the glue's copy:
+ * the glue tells them apart by `isOversightError` (name + code), never by `instanceof`.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AuditVerifyReport } from '../core/audit/audit-verify';
+import { parseGrantPublicKey } from '../core/grants/grant-crypto';
+import { SeveritySchema, type Severity } from '../core/model/severity';
+import { verifyAuditStore } from '../coordinator/audit/audit-log';
+import { storeLayout } from '../coordinator/store-layout';
+
+export { createCoordinator } from '../coordinator/create-coordinator';
+export { assessTarget } from '../core/assess/assess-workspace';
+export { atLeast } from '../core/model/severity';
+export { nodeFileSystem } from '../core/ports/node-file-system';
+export { renderTable } from '../core/report/table-report';
+export { renderAuditCsv, renderAuditJson } from '../core/audit/audit-export';
+export { renderAuditMarkdown } from '../core/audit/audit-report-md';
+
+/** A severity setting as written by a person: the documented default for anything malformed. */
+export function parseSeverity(value: unknown, fallback: Severity): Severity {
+  return SeveritySchema.catch(fallback).parse(value);
+}
+
+/** Verifies the workspace's audit log against the store's public key. Reads only; needs no lock. */
+export async function verifyAudit(store: string): Promise<AuditVerifyReport> {
+  const layout = storeLayout(store);
+  const key = parseGrantPublicKey(await readFile(layout.publicKey, 'utf8'), layout.publicKey);
+  return verifyAuditStore(layout.audit, key);
+}

@@ -1,0 +1,27 @@
+import * as z from 'zod/mini';
+
+/**
+ * Settings are user input too: each is parsed, and anything malformed falls back to the documented
+ * default (package.json). zod/mini, not classic zod: this is the glue bundle (dist/extension.js), which
+ * must stay small; classic zod lives in the lazily loaded dist/extension-core.js.
+ */
+interface Configuration {
+  get(key: string): unknown;
+}
+
+export function numberSetting(cfg: Configuration, key: string, o: { min: number; max: number; fallback: number; int?: boolean }): number {
+  const n = o.int ? z.int() : z.number();
+  return z.catch(n.check(z.minimum(o.min), z.maximum(o.max)), o.fallback).parse(cfg.get(key));
+}
+
+export function booleanSetting(cfg: Configuration, key: string, fallback: boolean): boolean {
+  return z.catch(z.boolean(), fallback).parse(cfg.get(key));
+}
+
+export function stringSetting(cfg: Configuration, key: string, fallback: string): string {
+  return z.catch(z.string().check(z.minLength(1)), fallback).parse(cfg.get(key));
+}
+
+export function enumSetting<const T extends readonly [string, ...string[]]>(cfg: Configuration, key: string, values: T, fallback: T[number]): T[number] {
+  return z.catch(z.enum(values), fallback).parse(cfg.get(key)) as T[number];
+}
