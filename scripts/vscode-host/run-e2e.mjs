@@ -58,14 +58,20 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${seconds(ms)}`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
-/** (a) The mocha suite inside the extension host, started by the workbench from the URL payload. */
-async function runHostSuite(runDir, suiteDir) {
-  const dirs = profileDirs(runDir, 'host-suite');
-  const workspace = copyWorkspace(runDir, 'workspace-host-suite');
+/**
+ * (a) The mocha suite inside the extension host, started by the workbench from the URL payload. The
+ * `untrusted` pass turns workspace trust on, so the fixture folder opens in restricted mode, and runs
+ * only the `*.untrusted.test.ts` files (test/e2e/suite/index.ts picks them by MCP_OVERSIGHT_E2E_MODE).
+ */
+async function runHostSuite(runDir, suiteDir, mode = 'trusted') {
+  const dirs = profileDirs(runDir, `host-suite-${mode}`);
+  const workspace = copyWorkspace(runDir, `workspace-host-suite-${mode}`);
   const resultsPath = join(dirs.base, 'results.json');
   const server = await startCodeServer({
     dirs,
+    settings: mode === 'untrusted' ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {},
     env: {
+      MCP_OVERSIGHT_E2E_MODE: mode,
       MCP_OVERSIGHT_E2E_LOGS: join(dirs.userData, 'logs'),
       MCP_OVERSIGHT_E2E_RESULTS: resultsPath,
       ...(opts.grep ? { MCP_OVERSIGHT_E2E_GREP: opts.grep } : {}),
@@ -95,7 +101,7 @@ async function runHostSuite(runDir, suiteDir) {
       code = await withTimeout(exit, HOST_SUITE_TIMEOUT_MS, 'the extension-host suite');
     } finally {
       mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOTS, 'host-suite-end.png') }).catch(() => undefined);
+      await page.screenshot({ path: join(SCREENSHOTS, `host-suite-${mode}-end.png`) }).catch(() => undefined);
     }
     if (!existsSync(resultsPath)) throw new Error(`the extension-host suite exited with ${code} and wrote no results (did index.js load? see ${server.logPath} and ${join(dirs.userData, 'logs')})`);
     const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
@@ -167,9 +173,10 @@ async function main() {
   const failures = [];
   for (const [name, fn] of [
     ['extension-host suite', () => runHostSuite(runDir, suiteDir)],
+    ['extension-host suite, untrusted workspace', () => runHostSuite(runDir, suiteDir, 'untrusted')],
     ['UI tests', () => runUiTests(runDir, vsix)],
   ]) {
-    if ((which === 'host' && name !== 'extension-host suite') || (which === 'ui' && name !== 'UI tests')) continue;
+    if ((which === 'host' && !name.startsWith('extension-host suite')) || (which === 'ui' && name !== 'UI tests')) continue;
     try {
       const c = await stage(name, fn);
       say(`${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);

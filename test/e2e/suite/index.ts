@@ -2,7 +2,9 @@
  * Entry point of the extension-host suite: VS Code loads the bundled `out/e2e-suite/index.js` inside the
  * extension host (extensionTestsPath) and calls `run()`, with code-server (scripts/vscode-host/run-e2e.mjs)
  * or desktop VS Code (test/e2e/electron/run-electron.mjs) alike. Every `*.test.js` beside it is a test
- * file (from test/e2e/suite/**\/*.test.ts); MCP_OVERSIGHT_E2E_GREP filters by title.
+ * file (from test/e2e/suite/**\/*.test.ts); MCP_OVERSIGHT_E2E_GREP filters by title. Files named
+ * `*.untrusted.test.ts` run only when MCP_OVERSIGHT_E2E_MODE=untrusted (the launcher's second pass, with
+ * workspace trust on and the folder not trusted), and the others only without it.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +12,10 @@ import Mocha from 'mocha';
 import type { SuiteResults } from './support/results';
 
 function testFiles(dir: string): string[] {
+  const untrusted = process.env['MCP_OVERSIGHT_E2E_MODE'] === 'untrusted';
   return readdirSync(dir, { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && f.endsWith('.untrusted.test.js') === untrusted)
     .sort()
     .map((f) => join(dir, f));
 }
