@@ -199,7 +199,11 @@ export const OpenDiffEditorMessageSchema = z.strictObject({
   file: z.int().check(z.minimum(0), z.maximum(LIMITS.files - 1)),
 });
 
+/** webview -> host: open the review of the request that replaced this one (a stale result's `freshRequestId`). */
+export const OpenRequestMessageSchema = z.strictObject({ type: z.literal('openRequest'), requestId: RequestId, freshRequestId: RequestId });
+
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
+  OpenRequestMessageSchema,
   ReadyMessageSchema,
   RenderedMessageSchema,
   ApproveMessageSchema,

@@ -61,7 +61,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   else if (view !== undefined && msg.requestId === view.requestId) {
     state.busy = false;
     setBusy(content, false);
-    showResult(live, banner, msg);
+    const shown = view;
+    showResult(live, banner, msg, (freshRequestId) => post({ type: 'openRequest', requestId: shown.requestId, freshRequestId }));
   }
 });
 

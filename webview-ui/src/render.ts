@@ -227,12 +227,18 @@ const OUTCOME_HEAD: Record<ResultMessage['outcome'], string> = {
 };
 
 /** Announces a result in the live region and shows it at the top (the banner itself is not announced twice). */
-export function showResult(live: HTMLElement, banner: HTMLElement, r: ResultMessage): void {
+export function showResult(live: HTMLElement, banner: HTMLElement, r: ResultMessage, openFresh?: (freshRequestId: string) => void): void {
   const text = `${OUTCOME_HEAD[r.outcome]}. ${r.message}`;
   live.textContent = text;
   banner.className = `result ${r.outcome}`;
   banner.hidden = false;
-  banner.replaceChildren(h('strong', {}, OUTCOME_HEAD[r.outcome]), ` ${r.message}`);
+  let fresh: HTMLElement | null = null;
+  if (r.freshRequestId !== undefined && openFresh !== undefined) {
+    const id = r.freshRequestId;
+    fresh = h('vscode-button', { id: 'open-fresh' }, 'Review the fresh proposal');
+    fresh.addEventListener('click', () => openFresh(id));
+  }
+  banner.replaceChildren(h('strong', {}, OUTCOME_HEAD[r.outcome]), ` ${r.message} `, ...(fresh ? [fresh] : []));
 }
 
 function localTime(iso: string): string {

@@ -15,6 +15,8 @@ export interface DiffPreviewDeps {
   onApprove(requestId: string, subjectHash: string, reason?: string): Promise<ApprovalRequest | void>;
   onReject(requestId: string, subjectHash: string, reason?: string): Promise<ApprovalRequest | void>;
   onOpenDiffEditor(requestId: string, file: ProposalFile): Promise<void> | void;
+  /** Open the review of another request (the fresh proposal that replaced a stale one). */
+  onOpenRequest?(requestId: string): Promise<void> | void;
   /** The diff was painted: timings from the page, and from the panel's opening as the host saw it. */
   onRendered?(requestId: string, timing: RenderTiming): void;
   /** Messages that did not parse, and other things worth a log line. Never shown to the person. */
@@ -40,14 +42,22 @@ export class DiffPreviewController {
   private ready = false;
   private loadedAt: number;
 
+  /** Fresh requests this page was offered (in `result` messages): the only ones it may ask to open. */
+  private readonly offered = new Set<string>();
+  private readonly post: (message: HostToWebview) => void;
+
   constructor(
     request: ApprovalRequest,
     private readonly deps: DiffPreviewDeps,
-    private readonly post: (message: HostToWebview) => void,
+    post: (message: HostToWebview) => void,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.request = request;
     this.loadedAt = now();
+    this.post = (m) => {
+      if (m.type === 'result' && m.freshRequestId !== undefined) this.offered.add(m.freshRequestId);
+      post(m);
+    };
   }
 
   get requestId(): string {
@@ -102,6 +112,11 @@ export class DiffPreviewController {
         await this.deps.onOpenDiffEditor(this.request.id, file);
         return;
       }
+      case 'openRequest':
+        // Only the request that replaced this one: the page cannot make the host open anything else.
+        if (this.offered.has(msg.freshRequestId)) await this.deps.onOpenRequest?.(msg.freshRequestId);
+        else this.deps.log?.('diff preview: dropped a request to open something other than the fresh proposal');
+        return;
       case 'approve':
       case 'reject':
         await this.decide(msg.type, msg.subjectHash, msg.reason);

@@ -124,6 +124,21 @@ describe('DiffPreviewController', () => {
     await h2.c.receive({ type: 'approve', requestId: r.id, subjectHash: hashOf(r) });
     const stale = h2.posted.at(-1);
     assert.ok(stale?.type === 'result' && stale.outcome === 'stale' && stale.freshRequestId === 'req-2');
+    // The page may open the fresh proposal it was offered, and nothing else.
+    const opened: string[] = [];
+    const h4 = harness(r, {
+      onApprove: async () => {
+        throw new OversightError('STALE_PROPOSAL', 'changed', { details: { freshRequestId: 'req-2' } });
+      },
+      onOpenRequest: (id: string) => void opened.push(id),
+    });
+    await h4.c.receive({ type: 'openRequest', requestId: r.id, freshRequestId: 'req-2' });
+    assert.deepEqual(opened, [], 'not offered yet');
+    await h4.c.receive({ type: 'ready' });
+    await h4.c.receive({ type: 'approve', requestId: r.id, subjectHash: hashOf(r) });
+    await h4.c.receive({ type: 'openRequest', requestId: r.id, freshRequestId: 'req-9' });
+    await h4.c.receive({ type: 'openRequest', requestId: r.id, freshRequestId: 'req-2' });
+    assert.deepEqual(opened, ['req-2']);
 
     const h3 = harness(r, {
       onReject: async () => {
