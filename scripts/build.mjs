@@ -26,6 +26,7 @@ export const ENTRIES = [
   { out: 'dist/installer-server.js', entry: 'src/servers/installer/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },
   { out: 'dist/audit-scan-worker.js', entry: 'src/coordinator/audit/scan-worker.ts', platform: 'node' },
   { out: 'dist/webview/main.js', entry: 'webview-ui/src/main.ts', platform: 'browser' },
+  { out: 'dist/webview/audit.js', entry: 'webview-ui/src/audit/main.ts', platform: 'browser' },
 ];
 
 /**

@@ -6,7 +6,9 @@ import { approveRequest, currentApprover, rejectRequest, resolveRequest } from '
 import { ApprovalNotifications } from './approvals/approval-notifications';
 import { ApprovalsTree } from './approvals/approvals-tree';
 import { openDeadLetters } from './approvals/dead-letter-commands';
-import { exportAuditCommand, showAuditCommand, verifyAuditCommand } from './audit/audit-commands';
+import { exportAuditCommand, showAuditCommand, verifyAudit, verifyAuditCommand } from './audit/audit-commands';
+import { healthChanges } from './audit/audit-view-controller';
+import { AuditViewProvider } from './audit/audit-view-provider';
 import { assessWorkspace } from './commands/assess-workspace';
 import { coreLoader } from './core-loader';
 import { OversightHost } from './oversight/oversight-host';
@@ -61,7 +63,25 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
       log: (m) => log.warn(m),
     },
   });
+  // The sidebar audit panel: every read goes through coordinator.readAudit (audited); see AuditViewController.
+  const auditView = new AuditViewProvider(context.extensionUri, {
+    read: async (q) => (await oversight.get()).readAudit(q, await currentApprover()),
+    verify: () => verifyAudit(store(), core.get),
+    exportAudit: async () => void (await vscode.commands.executeCommand('mcpOversight.exportAudit')),
+    unavailable: () =>
+      !vscode.workspace.isTrusted
+        ? 'This workspace is not trusted. The audit log belongs to a trusted workspace: MCP Oversight only runs static checks here, records nothing and starts nothing. Trust the workspace to see its audit log.'
+        : (vscode.workspace.workspaceFolders?.length ?? 0) === 0 || context.storageUri === undefined
+          ? 'Open a folder: the audit log belongs to a workspace.'
+          : undefined,
+    log: (m) => log.warn(m),
+  });
   oversight.onReady((c) => {
+    auditView.availabilityChanged();
+    // What the coordinator announces is also what it audits: the panel reads again (debounced, only while shown).
+    const appended = () => auditView.entriesAppended();
+    const healthChanged = healthChanges();
+    context.subscriptions.push(c.onApproval.on(appended), c.onServerHealth.on((h) => healthChanged(h) && appended()), c.onDeadLetters.on(appended));
     tree.setCoordinator(c);
     notifications.setCoordinator(c);
     context.subscriptions.push(c.onApproval.on(({ request }) => previews.update(request)));
@@ -88,6 +108,8 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     notifications,
     proposals.register(),
     previews,
+    auditView,
+    auditView.register(),
     command('mcpOversight.assessWorkspace', () => assessWorkspace({ core: core.get, log, report, vscodeGlobalStorage, version })),
     command('mcpOversight.showLogs', () => log.show()),
     withCoordinator('mcpOversight.reviewApprovals', async () => {
