@@ -41,9 +41,9 @@ function child(kind: string, file: string, workspace: string): void {
   const t1 = performance.now();
   const out: ChildResult = { requireMs: t1 - t0 };
   if (kind === 'extension' && mod.activate) {
-    const api = mod.activate({ subscriptions: [], globalStorageUri: { fsPath: join(workspace, 'gs', 'mcp-oversight') }, extensionUri: { fsPath: resolve('.') } });
+    const api: OversightApi | undefined = mod.activate({ subscriptions: [], globalStorageUri: { fsPath: join(workspace, 'gs', 'mcp-oversight') }, extensionUri: { fsPath: resolve('.') } });
     out.activateMs = performance.now() - t1;
-    out.apiMs = api.activationMs;
+    if (api !== undefined) out.apiMs = api.activationMs;
   }
   process.stdout.write(JSON.stringify(out));
 }
