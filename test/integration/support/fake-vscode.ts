@@ -55,6 +55,7 @@ export function fakeVscode(workspace: string, rec: Recorded): unknown {
       createOutputChannel: channel,
       createTreeView: () => ({ badge: undefined, dispose: () => undefined }),
       createStatusBarItem: () => ({ show: () => undefined, dispose: () => undefined }),
+      registerWebviewViewProvider: () => disposable,
       showInformationMessage: async (m: string) => (rec.infos.push(m), undefined),
       showErrorMessage: async (m: string) => (rec.errors.push(m), undefined),
       withProgress: async (_o: unknown, task: () => Promise<unknown>) => task(),
