@@ -11,8 +11,14 @@ import { healthChanges } from './audit/audit-view-controller';
 import { AuditViewProvider } from './audit/audit-view-provider';
 import { assessWorkspace } from './commands/assess-workspace';
 import { coreLoader } from './core-loader';
+import { OversightDiagnostics } from './diagnostics/diagnostics';
+import { proposeFix } from './diagnostics/propose-fix';
 import { OversightHost } from './oversight/oversight-host';
 import { presentError } from './present-error';
+import { AssessmentStore } from './servers/assessment-store';
+import { AutoAssessment } from './servers/auto-assess';
+import { assessFolder } from './servers/folder-assessment';
+import { openServerDefinition, ServersTree } from './servers/servers-tree';
 import { numberSetting } from './settings';
 import { DiffPreviewPanels } from './webviews/diff-preview-panel';
 import { ProposalDocumentProvider } from './webviews/proposal-document';
@@ -40,6 +46,13 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
   host = oversight;
   const tree = new ApprovalsTree();
   const notifications = new ApprovalNotifications();
+  // The latest static assessment per folder: diagnostics, the Servers view and the status bar read it.
+  const assessments = new AssessmentStore();
+  const auto = new AutoAssessment({ store: assessments, assess: (f, primary) => assessFolder({ core: core.get, vscodeGlobalStorage, version }, f, primary), log });
+  const serversTree = new ServersTree(assessments);
+  const serversView = vscode.window.createTreeView('mcpOversight.servers', { treeDataProvider: serversTree, showCollapseAll: true });
+  const diagnostics = new OversightDiagnostics(assessments, (context.extension?.packageJSON as { repository?: { url?: string } } | undefined)?.repository?.url);
+  const countServers = assessments.onDidChange(() => notifications.setServerCount(assessments.serverCount()));
   const view = vscode.window.createTreeView('mcpOversight.approvals', { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const decide = async (requestId: string, decision: 'approved' | 'rejected', subjectHash: string, reason?: string) => {
@@ -84,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     context.subscriptions.push(c.onApproval.on(appended), c.onServerHealth.on((h) => healthChanged(h) && appended()), c.onDeadLetters.on(appended));
     tree.setCoordinator(c);
     notifications.setCoordinator(c);
+    serversTree.setCoordinator(c);
     context.subscriptions.push(c.onApproval.on(({ request }) => previews.update(request)));
   });
   const store = () => context.storageUri?.fsPath ?? '';
@@ -106,11 +120,18 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     tree,
     view,
     notifications,
+    auto,
+    serversTree,
+    serversView,
+    diagnostics,
+    countServers,
     proposals.register(),
     previews,
     auditView,
     auditView.register(),
-    command('mcpOversight.assessWorkspace', () => assessWorkspace({ core: core.get, log, report, vscodeGlobalStorage, version })),
+    command('mcpOversight.assessWorkspace', () => Promise.all([auto.now(), assessWorkspace({ core: core.get, log, report, vscodeGlobalStorage, version })])),
+    command('mcpOversight.openServerDefinition', (arg) => openServerDefinition(arg)),
+    withCoordinator('mcpOversight.proposeFix', (c, arg) => proposeFix(c, arg, currentApprover)),
     command('mcpOversight.showLogs', () => log.show()),
     withCoordinator('mcpOversight.reviewApprovals', async () => {
       await vscode.commands.executeCommand('mcpOversight.approvals.focus');

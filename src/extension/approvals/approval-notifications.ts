@@ -14,6 +14,8 @@ export class ApprovalNotifications implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem('mcpOversight.status', vscode.StatusBarAlignment.Left, 50);
   private readonly subs: { dispose(): void }[] = [];
   private coordinator: Coordinator | undefined;
+  /** Configured MCP servers (the Servers view's count); undefined until the first assessment. */
+  private servers: number | undefined;
 
   constructor() {
     this.status.name = 'MCP Oversight';
@@ -35,18 +37,26 @@ export class ApprovalNotifications implements vscode.Disposable {
     this.render();
   }
 
+  setServerCount(n: number): void {
+    this.servers = n;
+    this.render();
+  }
+
   private render(): void {
     const c = this.coordinator;
+    const servers = this.servers === undefined ? 'MCP' : `${this.servers} server${this.servers === 1 ? '' : 's'}`;
+    const configured = this.servers === undefined ? [] : [`${servers} configured`];
     if (!c) {
-      this.status.text = '$(shield) MCP';
-      this.status.tooltip = 'MCP Oversight: approvals start with the first review or live check';
+      this.status.text = `$(shield) ${servers}`;
+      this.status.tooltip = [...configured, 'MCP Oversight: approvals start with the first review or live check'].join('\n');
       return;
     }
     const pending = c.approvals({ states: ['pending'] }).length;
     const h = c.health();
     const down = Object.values(h).filter((s) => s.state !== 'up' || s.breaker === 'open');
-    this.status.text = `$(${down.length ? 'warning' : 'shield'}) MCP${pending ? ` $(bell-dot) ${pending}` : ''}`;
+    this.status.text = `$(${down.length ? 'warning' : 'shield'}) ${servers}${pending ? ` · ${pending} pending` : ''}`;
     this.status.tooltip = [
+      ...configured,
       pending ? `${pending} change(s) awaiting your approval — click to review` : 'Nothing awaiting approval',
       ...Object.values(h).map((s) => `${s.server === 'compliance' ? 'Compliance Server' : 'Installer'}: ${s.state}${s.breaker !== 'closed' ? ` (circuit ${s.breaker})` : ''}`),
     ].join('\n');

@@ -50,12 +50,26 @@ export function fakeVscode(workspace: string, rec: Recorded): unknown {
       constructor(public id: string) {}
     },
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    // Problems, Quick Fixes and the config file watchers (src/extension/diagnostics, servers): registered, never fired here.
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    DiagnosticTag: { Unnecessary: 1 },
+    CodeActionKind: { QuickFix: { value: 'quickfix', intersects: () => true } },
+    RelativePattern: class {
+      constructor(
+        public base: unknown,
+        public pattern: string,
+      ) {}
+    },
+    languages: {
+      createDiagnosticCollection: () => ({ set: () => undefined, clear: () => undefined, dispose: () => undefined }),
+      registerCodeActionsProvider: () => disposable,
+    },
     StatusBarAlignment: { Left: 1, Right: 2 },
     window: {
       createOutputChannel: channel,
       createTreeView: () => ({ badge: undefined, dispose: () => undefined }),
-      createStatusBarItem: () => ({ show: () => undefined, dispose: () => undefined }),
       registerWebviewViewProvider: () => disposable,
+      createStatusBarItem: () => ({ show: () => undefined, dispose: () => undefined }),
       showInformationMessage: async (m: string) => (rec.infos.push(m), undefined),
       showErrorMessage: async (m: string) => (rec.errors.push(m), undefined),
       withProgress: async (_o: unknown, task: () => Promise<unknown>) => task(),
@@ -71,12 +85,15 @@ export function fakeVscode(workspace: string, rec: Recorded): unknown {
       // Untrusted: the coordinator (which starts our servers) is not created here; the real VS Code tests cover it.
       isTrusted: false,
       onDidGrantWorkspaceTrust: () => disposable,
+      onDidChangeConfiguration: () => disposable,
+      onDidChangeWorkspaceFolders: () => disposable,
+      createFileSystemWatcher: () => ({ onDidCreate: () => disposable, onDidChange: () => disposable, onDidDelete: () => disposable, dispose: () => undefined }),
       registerTextDocumentContentProvider: () => disposable,
       workspaceFolders: [{ name: 'ws', uri: uri(workspace), index: 0 }],
       // Global configs off: the test must not depend on the machine's own ~/.cursor, ~/.config/kilo, …
       getConfiguration: () => ({ get: <T>(k: string, d?: T) => (k === 'includeGlobalConfigs' ? false : d) }),
     },
-    Uri: { joinPath: (base: { fsPath: string }, ...parts: string[]) => uri(join(base.fsPath, ...parts)) },
+    Uri: { joinPath: (base: { fsPath: string }, ...parts: string[]) => uri(join(base.fsPath, ...parts)), file: (fsPath: string) => uri(fsPath), parse: (s: string) => uri(s.replace(/^file:\/\//, '')) },
     ProgressLocation: { Notification: 15 },
   };
 }
