@@ -6,6 +6,7 @@ import { approveRequest, currentApprover, rejectRequest, resolveRequest } from '
 import { ApprovalNotifications } from './approvals/approval-notifications';
 import { ApprovalsTree } from './approvals/approvals-tree';
 import { openDeadLetters } from './approvals/dead-letter-commands';
+import { installServer } from './install/install-command';
 import { exportAuditCommand, showAuditCommand, verifyAudit, verifyAuditCommand } from './audit/audit-commands';
 import { healthChanges } from './audit/audit-view-controller';
 import { AuditViewProvider } from './audit/audit-view-provider';
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
       onApprove: (id, hash, reason) => decide(id, 'approved', hash, reason),
       onReject: (id, hash, reason) => decide(id, 'rejected', hash, reason),
       onOpenDiffEditor: (id, file) => proposals.open(id, file, (p) => readFile(p, 'utf8').catch(() => undefined)),
+      onOpenRequest: async (id) => void (await vscode.commands.executeCommand('mcpOversight.reviewApproval', id)),
       onRendered: (id, t) => {
         diffRenders.push({ requestId: id, ...t });
         if (diffRenders.length > 50) diffRenders.shift();
@@ -158,6 +160,9 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: planning a live check…' }, () => c.requestLiveAssessment({ requestedBy, timeoutMs, concurrency }));
       await vscode.commands.executeCommand('mcpOversight.reviewApproval', r.id);
     }),
+    withCoordinator('mcpOversight.installServer', (c, arg) =>
+      installServer({ proposeInstall: (i) => c.proposeInstall(i), requestedBy: currentApprover, review: (id) => vscode.commands.executeCommand('mcpOversight.reviewApproval', id) }, arg),
+    ),
     withCoordinator('mcpOversight.reviewApproval', async (c, arg) => {
       const r = await resolveRequest(c, arg);
       if (r) previews.open(r);
