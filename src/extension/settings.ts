@@ -25,3 +25,23 @@ export function stringSetting(cfg: Configuration, key: string, fallback: string)
 export function enumSetting<const T extends readonly [string, ...string[]]>(cfg: Configuration, key: string, values: T, fallback: T[number]): T[number] {
   return z.catch(z.enum(values), fallback).parse(cfg.get(key)) as T[number];
 }
+
+/** The clients whose config files can be read (core/model/source.ts ClientIdSchema; a unit test keeps them equal). */
+export const CLIENT_IDS = ['kilocode-legacy', 'kilo', 'vscode', 'roo', 'cline', 'cursor', 'claude-desktop'] as const;
+export type ClientIdSetting = (typeof CLIENT_IDS)[number];
+
+/**
+ * `mcpOversight.sources` and `mcpOversight.extraConfigPaths`: which clients' files the static checks read
+ * (undefined = every client's; unknown ids are dropped, an empty or malformed list means every client's)
+ * and which other files they read too (strings only; blank ones dropped).
+ */
+export function sourceSettings(cfg: Configuration): { clients?: ClientIdSetting[]; extraFiles: string[] } {
+  const listed = z.catch(z.array(z.string()), []).parse(cfg.get('sources'));
+  const clients = CLIENT_IDS.filter((c) => listed.includes(c));
+  const extraFiles = z
+    .catch(z.array(z.string()), [])
+    .parse(cfg.get('extraConfigPaths'))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return { ...(clients.length > 0 && clients.length < CLIENT_IDS.length ? { clients } : {}), extraFiles };
+}

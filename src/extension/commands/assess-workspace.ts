@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { OversightError } from '../../core/errors';
 import type { FileSystemPort } from '../../core/ports/file-system';
 import type { ExtensionCore } from '../core-loader';
-import { booleanSetting, stringSetting } from '../settings';
+import { booleanSetting, stringSetting, sourceSettings } from '../settings';
 
 export interface AssessDeps {
   /** The heavy half (rules, readers, report), loaded on the first assessment. */
@@ -41,6 +41,7 @@ export async function assessWorkspace(deps: AssessDeps): Promise<void> {
         policyFile: vscode.Uri.joinPath(folder.uri, policyFile).fsPath,
         policyRequired: false,
         toolVersion: deps.version,
+        ...sourceSettings(cfg),
       });
       deps.report.appendLine(`# ${folder.name}`);
       if (policyErrors.length > 0) {

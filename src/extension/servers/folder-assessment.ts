@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { ExtensionCore } from '../core-loader';
-import { booleanSetting, enumSetting, stringSetting } from '../settings';
+import { booleanSetting, enumSetting, stringSetting, sourceSettings } from '../settings';
 import type { FolderAssessment } from './assessment-store';
 
 export interface FolderAssessDeps {
@@ -33,6 +33,7 @@ export async function assessFolder(deps: FolderAssessDeps, folder: vscode.Worksp
     policyFile,
     policyRequired: false,
     toolVersion: deps.version,
+    ...sourceSettings(cfg),
   });
   return {
     folder: folder.uri.fsPath,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { booleanSetting, enumSetting, numberSetting, stringSetting } from '../../../src/extension/settings';
+import { ClientIdSchema } from '../../../src/core/model/source';
+import { booleanSetting, CLIENT_IDS, enumSetting, numberSetting, sourceSettings, stringSetting } from '../../../src/extension/settings';
 
 const cfg = (value: unknown) => ({ get: () => value });
 
@@ -21,5 +22,22 @@ describe('settings (zod/mini in the glue bundle)', () => {
     assert.equal(stringSetting(cfg('p.json'), 's', 'x.json'), 'p.json');
     assert.equal(enumSetting(cfg('none'), 'e', ['github', 'microsoft', 'none'], 'github'), 'none');
     assert.equal(enumSetting(cfg('gitlab'), 'e', ['github', 'microsoft', 'none'], 'github'), 'github');
+  });
+});
+
+describe('sourceSettings (mcpOversight.sources, mcpOversight.extraConfigPaths)', () => {
+  const cfgOf = (v: Record<string, unknown>) => ({ get: (k: string) => v[k] });
+  it('keeps the glue\'s client list equal to the core schema', () => {
+    assert.deepEqual([...CLIENT_IDS], [...ClientIdSchema.options]);
+  });
+  it('every client when empty, malformed or all listed; unknown ids dropped', () => {
+    assert.deepEqual(sourceSettings(cfgOf({})), { extraFiles: [] });
+    assert.deepEqual(sourceSettings(cfgOf({ sources: 'vscode' })), { extraFiles: [] });
+    assert.deepEqual(sourceSettings(cfgOf({ sources: [...CLIENT_IDS] })), { extraFiles: [] });
+    assert.deepEqual(sourceSettings(cfgOf({ sources: ['vscode', 'evil', 'kilo'] })), { clients: ['kilo', 'vscode'], extraFiles: [] });
+  });
+  it('extra paths: strings only, trimmed, blanks dropped; malformed -> none', () => {
+    assert.deepEqual(sourceSettings(cfgOf({ extraConfigPaths: [' team/mcp.json ', '', '  '] })), { extraFiles: ['team/mcp.json'] });
+    assert.deepEqual(sourceSettings(cfgOf({ extraConfigPaths: [1, 'x'] })), { extraFiles: [] });
   });
 });
