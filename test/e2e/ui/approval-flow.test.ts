@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { env, notLaunched, openWorkbench, runFromPalette, toast, type Workbench } from './support/workbench';
@@ -49,14 +49,15 @@ async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): P
 
 /**
  * The extension's store for `folder` in this code-server profile: `<user-data>/User/workspaceStorage/<id>/<ext>`,
- * where `<id>/workspace.json` names the folder (other UI tests open other folders in the same profile).
+ * whose metadata names the folder (other UI tests open other folders in the same profile).
  */
 function storeDir(folder: string): string | undefined {
   const root = join(dirname(env.profiles ?? '.'), 'user-data', 'User', 'workspaceStorage');
   if (!existsSync(root)) return undefined;
   for (const id of readdirSync(root)) {
-    const meta = join(root, id, 'workspace.json');
-    if (!existsSync(meta) || !readFileSync(meta, 'utf8').includes(encodeURI(folder))) continue;
+    // Desktop VS Code writes workspace.json (the folder's URI); code-server's web workbench meta.json (its name).
+    const meta = ['workspace.json', 'meta.json'].map((f) => join(root, id, f)).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+    if (!meta.includes(encodeURI(folder)) && !meta.includes(`"name": ${JSON.stringify(basename(folder))}`)) continue;
     const dir = join(root, id, 'mcp-oversight.mcp-oversight');
     if (existsSync(join(dir, 'audit'))) return dir;
   }

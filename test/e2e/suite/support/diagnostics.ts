@@ -25,6 +25,8 @@ export function diagnosticsFor(uri: vscode.Uri, rules: readonly string[], timeou
 
 /** The code actions VS Code's light bulb would offer on `range`. */
 export async function codeActions(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  // The command needs the document's text model ("Illegal argument" otherwise): open it as the light bulb has it.
+  await vscode.workspace.openTextDocument(uri);
   const all = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range)) ?? [];
   // A bare Command has a string `command`; a CodeAction's `command` is a Command object (or absent).
   return all.filter((a): a is vscode.CodeAction => typeof (a as vscode.Command).command !== 'string');
