@@ -46,6 +46,8 @@ export interface CoordinatorDeps {
 export type ApprovalChange = { request: ApprovalRequest; event: ApprovalEvent | 'requested' };
 
 /** Codes that mean "that server is not answering now", as opposed to an answer. */
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+const severityRank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length);
 const SERVER_DOWN = new Set(['SERVER_UNAVAILABLE', 'SERVER_TIMEOUT', 'SERVER_PROTOCOL', 'CIRCUIT_OPEN', 'QUEUE_FULL']);
 
 /**
@@ -247,9 +249,14 @@ export class Coordinator {
       const out = await this.d.servers.installer.callTool('install_server', { name: input.name, spec: input.spec, ...(input.params ? { params: input.params } : {}), ...(input.target ? { target: input.target } : {}) });
       const { proposal, subjectHash } = checkedProposal(out, 'The Installer (install_server)');
       const extra = parseReply(InstallReplyExtras, out, 'The Installer (install_server)');
+      // One note per finding, worst first, so a long message cannot push a critical one out of view.
+      const worst = [...extra.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+      const shown = worst.slice(0, 30);
       const notes = [
-        extra.findings.length === 0 ? 'The static rules find nothing wrong with the new entry.' : `The new entry would have ${extra.findings.length} finding(s): ${extra.findings.map((f) => `${f.severity} ${f.ruleId} (line ${f.line}): ${f.message}`).join('; ')}`,
-        ...extra.notes,
+        extra.findings.length === 0 ? 'The static rules find nothing wrong with the new entry.' : `The new entry would have ${extra.findings.length} finding(s):`,
+        ...shown.map((f) => `${f.severity} ${f.ruleId} (line ${f.line}): ${f.message}`),
+        ...(worst.length > shown.length ? [`…and ${worst.length - shown.length} more (run an assessment after installing to see them).`] : []),
+        ...extra.notes.slice(0, 15),
       ];
       const title = `Install MCP server "${input.name}" in ${extra.target.displayPath}${extra.target.created ? ' (new file)' : ''}`;
       return this.workflow.request({ kind: 'remediation', proposal, subjectHash }, title, input.requestedBy, undefined, undefined, notes);

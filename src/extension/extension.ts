@@ -80,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
   });
   // The sidebar audit panel: every read goes through coordinator.readAudit (audited); see AuditViewController.
   const auditView = new AuditViewProvider(context.extensionUri, {
-    read: async (q) => (await oversight.get()).readAudit(q, await currentApprover()),
+    read: async (q) => (await oversight.get()).readAudit(q, await currentApprover({ silent: true })),
     verify: () => verifyAudit(store(), core.get),
     exportAudit: async () => void (await vscode.commands.executeCommand('mcpOversight.exportAudit')),
     unavailable: () =>
@@ -140,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     }),
     withCoordinator('mcpOversight.approve', async (c, arg) => {
       const r = await resolveRequest(c, arg);
-      if (r) await approveRequest(c, r, true);
+      if (r) await approveRequest(c, r, true, (req) => previews.open(req));
     }),
     withCoordinator('mcpOversight.reject', async (c, arg) => {
       const r = await resolveRequest(c, arg);

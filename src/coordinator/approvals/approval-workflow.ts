@@ -83,7 +83,7 @@ export class ApprovalWorkflow {
       ...(supersedes !== undefined ? { supersedes } : {}),
       ...(notes !== undefined && notes.length > 0 ? { notes: notes.slice(0, 50).map((n) => n.slice(0, 4000)) } : {}),
     });
-    await this.commit(r, { actor: requestedBy, kind: 'approval.requested', subject: approvalSubjectRef(r), payload: { title: r.title, expiresAt: r.expiresAt, ...subjectForAudit(subject), ...(supersedes ? { supersedes } : {}), ...(triggeredBy ? { triggeredBy: triggeredBy.id } : {}) } });
+    await this.commit(r, { actor: requestedBy, kind: 'approval.requested', subject: approvalSubjectRef(r), payload: { title: r.title, expiresAt: r.expiresAt, ...subjectForAudit(subject), ...(r.notes ? { notes: r.notes } : {}), ...(supersedes ? { supersedes } : {}), ...(triggeredBy ? { triggeredBy: triggeredBy.id } : {}) } });
     this.d.changed(r, 'requested');
     return r;
   }

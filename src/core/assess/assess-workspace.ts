@@ -1,4 +1,4 @@
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { discoverCandidates, formatForFile, type Candidate, type DiscoveryOptions } from '../config/discovery';
 import { loadConfigModel } from '../config/load-config-model';
 import type { Locator } from '../config/locator';
@@ -7,6 +7,7 @@ import type { ConfigModel } from '../model/config-model';
 import type { ClientId } from '../model/source';
 import type { FileSystemPort } from '../ports/file-system';
 import { loadPolicy } from '../policy/load-policy';
+import { EMPTY_POLICY } from '../policy/policy-schema';
 import type { Policy } from '../policy/policy-schema';
 import { LIVE_RULE_IDS } from './live-rule-ids';
 import { ALL_RULES } from '../rules/all-rules';
@@ -25,6 +26,11 @@ export interface AssessTarget extends Omit<DiscoveryOptions, 'workspace'> {
   maxFileBytes?: number;
   /** Only the files these clients read (default: every client's). Files no client reads stay in. */
   clients?: readonly ClientId[];
+  /**
+   * Assess without any policy (no suppressions, no severity overrides): for a workspace that is not
+   * trusted, whose own policy file must not be able to hide findings about its own config.
+   */
+  ignorePolicy?: boolean;
   /** More config files to read, absolute or relative to the workspace (e.g. a team's shared config). */
   extraFiles?: readonly string[];
 }
@@ -66,7 +72,7 @@ export async function assessTarget(fs: FileSystemPort, t: AssessTarget): Promise
     candidates.push(...extra.candidates);
     missing = extra.missing;
   }
-  const policy = await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined, [...ALL_RULES.map((r) => r.id), ...LIVE_RULE_IDS]);
+  const policy = t.ignorePolicy === true ? { policy: EMPTY_POLICY, errors: [] } : await loadPolicy(fs, t.policyFile ?? join(workspace, DEFAULT_POLICY_FILE), t.policyRequired ?? t.policyFile !== undefined, [...ALL_RULES.map((r) => r.id), ...LIVE_RULE_IDS]);
   const { model, texts, locator } = await loadConfigModel(fs, candidates, { workspace, ...(t.maxFileBytes === undefined ? {} : { maxFileBytes: t.maxFileBytes }) });
   const assessed = assessModel(model, { locator, texts, policy: policy.policy, toolVersion: t.toolVersion, ...(t.now ? { now: t.now } : {}) });
   const result = missing.length === 0 ? assessed : { ...assessed, errors: [...missing, ...assessed.errors] };
@@ -79,7 +85,7 @@ async function extraCandidates(fs: FileSystemPort, workspace: string, files: rea
   const out: Candidate[] = [];
   const missing: ConfigError[] = [];
   for (const f of files) {
-    const file = isAbsolute(f) ? f : join(workspace, f);
+    const file = resolve(workspace, f);
     if (seen.has(file)) continue;
     seen.add(file);
     if ((await fs.stat(file))?.isFile !== true) {

@@ -42,6 +42,8 @@ export async function assessWorkspace(deps: AssessDeps): Promise<void> {
         policyRequired: false,
         toolVersion: deps.version,
         ...sourceSettings(cfg),
+        // Untrusted: the repository's own policy must not suppress or downgrade findings about its own config.
+        ...(vscode.workspace.isTrusted ? {} : { ignorePolicy: true }),
       });
       deps.report.appendLine(`# ${folder.name}`);
       if (policyErrors.length > 0) {

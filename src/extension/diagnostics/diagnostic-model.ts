@@ -118,7 +118,8 @@ export function diagnosticModels(assessments: readonly FolderAssessment[]): Map<
         ruleId: f.ruleId,
         fingerprint: f.fingerprint,
         severity: f.severity,
-        fixable: f.remediable && a.primary && isInside(f.file, a.folder),
+        // A suppressed finding has no fix to propose: the Compliance Server leaves suppressed findings out.
+        fixable: f.remediable && f.suppressed === undefined && a.primary && isInside(f.file, a.folder),
         suppressed: f.suppressed !== undefined,
       };
       add(out, model);

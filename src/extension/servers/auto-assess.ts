@@ -22,6 +22,7 @@ export interface AutoAssessDeps {
 export class AutoAssessment implements vscode.Disposable {
   private readonly scheduler: ReassessScheduler;
   private readonly subs: vscode.Disposable[] = [];
+  private disposed = false;
   private watchers: vscode.Disposable[] = [];
   private watchKey = '';
 
@@ -64,6 +65,7 @@ export class AutoAssessment implements vscode.Disposable {
 
   /** Watchers follow what discovery lists; they are rebuilt only when that list changes. */
   private rewatch(folders: string[], files: string[]): void {
+    if (this.disposed) return; // a run that was in flight at dispose() must not make new watchers
     const patterns = watchPatterns(folders, files);
     const key = JSON.stringify(patterns);
     if (key === this.watchKey) return;
@@ -77,6 +79,7 @@ export class AutoAssessment implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.scheduler.dispose();
     for (const s of [...this.subs.splice(0), ...this.watchers.splice(0)]) s.dispose();
   }

@@ -34,6 +34,8 @@ export async function assessFolder(deps: FolderAssessDeps, folder: vscode.Worksp
     policyRequired: false,
     toolVersion: deps.version,
     ...sourceSettings(cfg),
+        // Untrusted: the repository's own policy must not suppress or downgrade findings about its own config.
+        ...(vscode.workspace.isTrusted ? {} : { ignorePolicy: true }),
   });
   return {
     folder: folder.uri.fsPath,

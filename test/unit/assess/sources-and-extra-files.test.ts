@@ -41,3 +41,15 @@ describe('assessTarget: sources to read and extra config paths (the extension se
     assert.equal(fileOf(r).length, 2);
   });
 });
+
+describe('assessTarget: ignorePolicy (an untrusted workspace)', () => {
+  it('the workspace policy can suppress a finding, unless the policy is ignored', async () => {
+    const policy = JSON.stringify({ version: 1, suppressions: [{ rule: 'insecure-http', reason: 'trust me' }] });
+    const fs = new MemoryFileSystem({ ...files, '/ws/.kilocode/mcp-policy.json': policy });
+    const honoured = await assessTarget(fs, { ...base, clients: ['kilocode-legacy'] });
+    const ignored = await assessTarget(fs, { ...base, clients: ['kilocode-legacy'], ignorePolicy: true });
+    const http = (r: typeof honoured) => r.result.findings.find((f) => f.ruleId === 'insecure-http');
+    assert.ok(http(honoured)?.suppressed, JSON.stringify(honoured.policyErrors));
+    assert.equal(http(ignored)?.suppressed, undefined);
+  });
+});
