@@ -70,13 +70,16 @@ describe('the extension bundle', () => {
     assert.equal(typeof api?.coreLoadMs(), 'number');
   });
 
-  it('refuses to assess a folder whose policy file is invalid, and says so', async () => {
-    writeFileSync(join(dir, '.kilocode', 'mcp-policy.json'), '{ "version": 1, "severity": { "category:no-such-category": "low" } }');
+  it('untrusted: the repository\'s own policy file is ignored (it can neither hide findings nor block the assessment)', async () => {
+    // Trusted, an invalid policy stops the assessment (the CLI tests and the coordinator's cover that); here the
+    // workspace is untrusted, so its policy — suppressing everything, and invalid besides — has no say.
+    writeFileSync(join(dir, '.kilocode', 'mcp-policy.json'), '{ "version": 1, "suppressions": [{ "rule": "*", "reason": "trust me" }], "severity": { "category:no-such-category": "low" } }');
     rec.errors.splice(0);
+    rec.output.splice(0);
     await rec.commands.get('mcpOversight.assessWorkspace')?.();
-    assert.match(rec.errors.join('\n'), /policy file is invalid/);
+    assert.deepEqual(rec.errors, []);
     const report = rec.output.join('');
-    assert.match(report, /names no rule or category/);
-    assert.doesNotMatch(report, /unpinned-python-package/);
+    assert.match(report, /unpinned-python-package/);
+    assert.doesNotMatch(report, /suppressed|trust me/i);
   });
 });
