@@ -22,6 +22,8 @@ export interface WebviewHtmlInput {
   nonce?: string;
   /** The document's title (escaped here; normally fixed text). */
   title?: string;
+  /** What the page says until its script has rendered (escaped here; fixed text). */
+  loading?: string;
 }
 
 export function newNonce(): string {
@@ -54,7 +56,7 @@ export function webviewHtml(input: WebviewHtmlInput): string {
 <link rel="stylesheet" href="${attr(input.styleUri)}" nonce="${attr(nonce)}">
 </head>
 <body>
-<main id="app" aria-busy="true"><p>Loading the proposed change…</p></main>
+<main id="app" aria-busy="true"><p>${escapeHtml(input.loading ?? 'Loading the proposed change…')}</p></main>
 <script src="${attr(input.scriptUri)}" nonce="${attr(nonce)}"></script>
 </body>
 </html>
