@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { auditViewHtml } from '../../../src/extension/audit/audit-view-html';
 import { toRow, verifyView } from '../../../src/extension/audit/audit-view-model';
 import type { AuditHostToWebview, AuditWebviewToHost } from '../../../src/protocol/audit-view';
 import { entry, newestFirst, RTL } from '../extension/audit-view-fixtures';
+import { ARTIFACTS, bundle, launch, openWebview, ORIGIN, postedMatching, skip } from './support/chromium-webview';
 
 /**
  * The audit panel's bundle in a real Chromium under the HTML and CSP the view sets (as
@@ -15,10 +15,6 @@ import { entry, newestFirst, RTL } from '../extension/audit-view-fixtures';
  * the filter controls and buttons post the right messages, the broken state is shown as an alert.
  * Skipped, with the reason, when there is no Chromium (set CHROMIUM_PATH, or apt-get install chromium).
  */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ORIGIN = 'https://webview.test';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-const ARTIFACTS = join(process.cwd(), '.test-tmp', 'webview');
 const EVIL = '<img src=x onerror="window.__pwned=1"></style></script><script>window.__pwned=2</script>';
 
 describe('audit panel webview in Chromium', { skip }, () => {
@@ -27,50 +23,22 @@ describe('audit panel webview in Chromium', { skip }, () => {
   let css = '';
 
   before(async () => {
-    const out = await build({ entryPoints: ['webview-ui/src/audit/main.ts'], bundle: true, write: false, outdir: '/virtual', platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'silent' });
-    js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
-    css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
-    assert.ok(js !== '' && css !== '');
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    ({ js, css } = await bundle('webview-ui/src/audit/main.ts'));
+    browser = await launch();
   });
 
   after(async () => {
     await browser?.close();
   });
 
-  async function open(): Promise<{ page: Page; posted: () => Promise<AuditWebviewToHost[]>; send: (m: unknown) => Promise<void>; violations: () => Promise<string[]> }> {
-    const page = await browser.newPage({ viewport: { width: 360, height: 900 }, timezoneId: 'UTC' });
-    const html = auditViewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview/audit.js`, styleUri: `${ORIGIN}/dist/webview/audit.css` });
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname;
-      if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
-      if (path === '/dist/webview/audit.js') return route.fulfill({ contentType: 'text/javascript', body: js });
-      if (path === '/dist/webview/audit.css') return route.fulfill({ contentType: 'text/css', body: css });
-      return route.fulfill({ status: 404, body: '' });
+  const open = () =>
+    openWebview<AuditWebviewToHost>(browser, {
+      html: auditViewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview/audit.js`, styleUri: `${ORIGIN}/dist/webview/audit.css` }),
+      files: { '/dist/webview/audit.js': ['text/javascript', js], '/dist/webview/audit.css': ['text/css', css] },
+      viewport: { width: 360, height: 900 },
+      timezoneId: 'UTC',
     });
-    await page.addInitScript(`
-      window.__posted = [];
-      window.__csp = [];
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))) });
-      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    `);
-    await page.goto(`${ORIGIN}/index.html`);
-    const posted = () => page.evaluate<AuditWebviewToHost[]>('window.__posted');
-    const send = (m: unknown) => page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`).then(() => undefined);
-    const violations = () => page.evaluate<string[]>('window.__csp');
-    await page.waitForFunction("window.__posted.some((m) => m.type === 'ready')");
-    return { page, posted, send, violations };
-  }
-
-  async function waitFor(posted: () => Promise<AuditWebviewToHost[]>, pred: (m: AuditWebviewToHost) => boolean): Promise<AuditWebviewToHost> {
-    for (let i = 0; i < 200; i++) {
-      const m = (await posted()).find(pred);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no such message; posted: ${JSON.stringify(await posted())}`);
-  }
+  const waitFor = (posted: () => Promise<AuditWebviewToHost[]>, pred: (m: AuditWebviewToHost) => boolean) => postedMatching(posted, pred);
 
   it('hostile text in payloads, actors and subjects shows as text; bidi overrides as escapes; no CSP violation', async () => {
     const { page, send, violations } = await open();

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { HostToWebview, WebviewToHost } from '../../../src/protocol/diff-preview';
 import { toShowMessage } from '../../../src/extension/webviews/view-model';
 import { webviewHtml } from '../../../src/extension/webviews/webview-html';
 import { diffOf, moveToken, proposal, remediationRequest, TOKEN, withFiles } from './fixtures';
+import { ARTIFACTS, bundle, launch, openWebview, ORIGIN, postedMatching, skip } from './support/chromium-webview';
 
 /**
  * The webview's bundle in a real Chromium (Debian's, driven by playwright-core), under the HTML and CSP
@@ -15,11 +15,6 @@ import { diffOf, moveToken, proposal, remediationRequest, TOKEN, withFiles } fro
  * styles included), keyboard use, the messages posted, and the time to the diff being painted.
  * Skipped, with the reason, when there is no Chromium (set CHROMIUM_PATH, or apt-get install chromium).
  */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ORIGIN = 'https://webview.test';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-const ARTIFACTS = join(process.cwd(), '.test-tmp', 'webview');
-
 const EVIL = '<img src=x onerror="window.__pwned=1"></style><script>window.__pwned=2</script>';
 
 describe('diff preview webview in Chromium', { skip }, () => {
@@ -28,22 +23,8 @@ describe('diff preview webview in Chromium', { skip }, () => {
   let css = '';
 
   before(async () => {
-    const out = await build({
-      entryPoints: ['webview-ui/src/main.ts'],
-      bundle: true,
-      write: false,
-      outdir: '/virtual',
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      minify: true,
-      logLevel: 'silent',
-    });
-    js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
-    css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
-    assert.ok(js !== '' && css !== '');
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    ({ js, css } = await bundle('webview-ui/src/main.ts'));
+    browser = await launch();
   });
 
   after(async () => {
@@ -51,46 +32,14 @@ describe('diff preview webview in Chromium', { skip }, () => {
   });
 
   /** Opens the page; with `reply`, the fake host answers `ready` with it at once, as the panel does. */
-  async function open(reply?: HostToWebview): Promise<{ page: Page; posted: () => Promise<WebviewToHost[]>; send: (m: HostToWebview) => Promise<void>; violations: () => Promise<string[]> }> {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-    const html = webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview/main.js`, styleUri: `${ORIGIN}/dist/webview/main.css` });
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname;
-      if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
-      if (path === '/dist/webview/main.js') return route.fulfill({ contentType: 'text/javascript', body: js });
-      if (path === '/dist/webview/main.css') return route.fulfill({ contentType: 'text/css', body: css });
-      return route.fulfill({ status: 404, body: '' });
+  const open = (reply?: HostToWebview) =>
+    openWebview<WebviewToHost>(browser, {
+      html: webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview/main.js`, styleUri: `${ORIGIN}/dist/webview/main.css` }),
+      files: { '/dist/webview/main.js': ['text/javascript', js], '/dist/webview/main.css': ['text/css', css] },
+      viewport: { width: 1100, height: 800 },
+      ...(reply ? { reply } : {}),
     });
-    // Page code is passed as strings: tsx's keepNames would put a `__name` helper into a serialised
-    // function, and this tsconfig has no DOM types (test code runs in node).
-    await page.addInitScript(`
-      window.__posted = [];
-      window.__csp = [];
-      window.__reply = ${JSON.stringify(reply ?? null)};
-      window.acquireVsCodeApi = () => ({
-        postMessage: (m) => {
-          window.__posted.push(JSON.parse(JSON.stringify(m)));
-          if (m.type === 'ready' && window.__reply) setTimeout(() => window.postMessage(window.__reply, '*'));
-        },
-      });
-      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    `);
-    await page.goto(`${ORIGIN}/index.html`);
-    const posted = () => page.evaluate<WebviewToHost[]>('window.__posted');
-    const send = (m: HostToWebview) => page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`).then(() => undefined);
-    const violations = () => page.evaluate<string[]>('window.__csp');
-    await page.waitForFunction("window.__posted.some((m) => m.type === 'ready')");
-    return { page, posted, send, violations };
-  }
-
-  async function waitFor(posted: () => Promise<WebviewToHost[]>, type: WebviewToHost['type']): Promise<WebviewToHost> {
-    for (let i = 0; i < 200; i++) {
-      const m = (await posted()).find((x) => x.type === type);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no ${type} message`);
-  }
+  const waitFor = (posted: () => Promise<WebviewToHost[]>, type: WebviewToHost['type']) => postedMatching(posted, (m) => m.type === type, `${type} message`);
 
   it('renders the request, the risk and the diff; hostile text stays text; no CSP violation; reports the time to the painted diff', async () => {
     const p = proposal([{ ...moveToken, description: EVIL, server: 'gh\u202Eexe.' }]);
