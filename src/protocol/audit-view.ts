@@ -47,6 +47,14 @@ export const AUDIT_VIEW_KINDS = [
   'audit.accessed',
   'audit.torn-line',
   'auth.failed',
+  'audit.pruned',
+  'api.started',
+  'api.stopped',
+  'api.access',
+  'api.rate-limited',
+  'api.key-created',
+  'api.key-revoked',
+  'api.token-issued',
 ] as const;
 export type AuditViewKind = (typeof AUDIT_VIEW_KINDS)[number];
 

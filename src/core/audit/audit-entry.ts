@@ -23,6 +23,14 @@ export const AUDIT_KINDS = [
   'audit.accessed',
   'audit.torn-line',
   'auth.failed',
+  'audit.pruned',
+  'api.started',
+  'api.stopped',
+  'api.access',
+  'api.rate-limited',
+  'api.key-created',
+  'api.key-revoked',
+  'api.token-issued',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
@@ -33,7 +41,7 @@ export type AuditKind = z.infer<typeof AuditKindSchema>;
  */
 export const AuditSubjectSchema = z
   .object({
-    type: z.enum(['approval', 'assessment', 'proposal', 'execution', 'server', 'request', 'dead-letter', 'audit', 'auth', 'coordinator']),
+    type: z.enum(['approval', 'assessment', 'proposal', 'execution', 'server', 'request', 'dead-letter', 'audit', 'auth', 'coordinator', 'api', 'api-key']),
     id: z.string().max(256),
     server: z.string().max(256).optional(),
   })

@@ -14,6 +14,8 @@ export const AuditQuerySchema = z
     server: z.string().max(256).optional(),
     actorId: z.string().max(256).optional(),
     limit: z.number().int().positive().optional(),
+    /** Only entries before this seq (paging: pass the last page's smallest seq). */
+    beforeSeq: z.number().int().positive().optional(),
   })
   .strict();
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
@@ -39,6 +41,7 @@ export function compileAuditQuery(q: AuditQuery): AuditMatcher {
     inTime,
     matches(e) {
       if (kinds !== undefined && !kinds.has(e.kind)) return false;
+      if (q.beforeSeq !== undefined && e.seq >= q.beforeSeq) return false;
       if (q.actorId !== undefined && e.actor.id !== q.actorId) return false;
       if (q.server !== undefined && e.subject.server !== q.server && !(e.subject.type === 'server' && e.subject.id === q.server)) return false;
       return inTime(Date.parse(e.ts));

@@ -51,7 +51,9 @@ export function renderAuditMarkdown(entries: readonly AuditEntry[], meta: AuditE
   out.push(`- Requests failed: ${count(entries, 'request.failed')}; dead-lettered: ${count(entries, 'dead-letter.added')} (retried ${count(entries, 'dead-letter.retried')}, discarded ${count(entries, 'dead-letter.discarded')})`);
   out.push(`- Authentication failures: ${count(entries, 'auth.failed')}`);
   out.push(`- Torn lines recovered after a crash: ${count(entries, 'audit.torn-line')}`);
-  out.push(`- Reads of the audit log: ${count(entries, 'audit.accessed')}`, '');
+  out.push(`- Reads of the audit log: ${count(entries, 'audit.accessed')}`);
+  out.push(`- HTTP API requests: ${count(entries, 'api.access')}; rate-limited bursts: ${count(entries, 'api.rate-limited')}; API keys created ${count(entries, 'api.key-created')}, revoked ${count(entries, 'api.key-revoked')}; tokens issued ${count(entries, 'api.token-issued')}`);
+  out.push(`- Retention prunes (old segments deleted): ${count(entries, 'audit.pruned')}`, '');
 
   out.push('## Actors', '', '| Actor | Provider | Identity verified | Entries |', '| --- | --- | --- | ---: |');
   for (const [key, n] of countBy(entries, (e) => [e.actor.label || e.actor.id, e.actor.provider, e.actor.verified ? 'yes' : 'no'].join('\u0000'))) {
