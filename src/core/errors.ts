@@ -36,6 +36,15 @@ export const ERROR_CODES = [
   'FOUR_EYES',
   'DEAD_LETTER_NOT_FOUND',
   'AUDIT_BROKEN',
+  // The HTTP API (issue 6): what a caller did wrong before any of the above could apply.
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'REQUEST_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -33,6 +33,14 @@ const TEXT: Record<ErrorCode, string> = {
   FOUR_EYES: 'A request must be approved by someone other than its requester',
   DEAD_LETTER_NOT_FOUND: 'No such failed request',
   AUDIT_BROKEN: 'The audit log failed verification',
+  UNAUTHENTICATED: 'The HTTP API refused a missing or invalid credential',
+  FORBIDDEN: 'That role may not do this through the HTTP API',
+  NOT_FOUND: 'No such HTTP API endpoint',
+  METHOD_NOT_ALLOWED: 'That HTTP method is not allowed here',
+  UNSUPPORTED_MEDIA_TYPE: 'The HTTP API takes JSON only',
+  PAYLOAD_TOO_LARGE: 'The request to the HTTP API is too large',
+  RATE_LIMITED: 'Too many requests to the HTTP API; try again shortly',
+  REQUEST_TIMEOUT: 'The HTTP API request took too long',
 };
 
 export async function presentError(e: unknown, log: vscode.LogOutputChannel): Promise<void> {

@@ -42,6 +42,14 @@ export const ERROR_CLASS: Record<ErrorCode, { category: ErrorCategory; retryable
   FOUR_EYES: { category: 'authorization', retryable: false },
   DEAD_LETTER_NOT_FOUND: { category: 'business-logic', retryable: false },
   AUDIT_BROKEN: { category: 'system', retryable: false },
+  UNAUTHENTICATED: { category: 'authentication', retryable: false },
+  FORBIDDEN: { category: 'authorization', retryable: false },
+  NOT_FOUND: { category: 'validation', retryable: false },
+  METHOD_NOT_ALLOWED: { category: 'validation', retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { category: 'validation', retryable: false },
+  PAYLOAD_TOO_LARGE: { category: 'validation', retryable: false },
+  RATE_LIMITED: { category: 'system', retryable: true },
+  REQUEST_TIMEOUT: { category: 'system', retryable: true },
 };
 
 /** The design's ErrorResponse: what the coordinator hands any caller (extension, CLI, HTTP API) on failure. */
