@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { SEGMENT_PATTERN } from '../../core/audit/audit-verify';
 import { OversightError } from '../../core/errors';
 
 /**
@@ -9,10 +10,10 @@ import { OversightError } from '../../core/errors';
  * segment starts), `checkpoints.jsonl`, `segments.json` (time ranges of sealed segments, an index for
  * queries only: never trusted by verify), `writer.lock`, and `torn-*.bin` (bytes kept aside after a crash).
  */
-export const SEGMENT_PATTERN = /^segment-(\d{12})\.jsonl$/;
 export const MANIFEST_FILE = 'segments.json';
 export const LOCK_FILE = 'writer.lock';
-export { CHECKPOINTS_FILE } from '../../core/audit/audit-verify';
+export { CHECKPOINTS_FILE, SEGMENT_PATTERN } from '../../core/audit/audit-verify';
+export { RETENTION_FILE } from '../../core/audit/audit-anchor';
 
 export function segmentName(firstSeq: number): string {
   return `segment-${String(firstSeq).padStart(12, '0')}.jsonl`;

@@ -5,9 +5,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LineHasher, scanSegment, type SegmentScan } from '../../core/audit/audit-scan';
-import { finishVerify, readCheckpoints, type AuditVerifyReport } from '../../core/audit/audit-verify';
+import { readRetentionAnchors } from '../../core/audit/audit-anchor';
+import { finishVerify, readCheckpoints, wantedSeqs, type AuditVerifyReport } from '../../core/audit/audit-verify';
 import { OversightError } from '../../core/errors';
-import { CHECKPOINTS_FILE, ioError, listSegments, type SegmentFile } from './audit-files';
+import { CHECKPOINTS_FILE, ioError, listSegments, RETENTION_FILE, type SegmentFile } from './audit-files';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-worker';
 
 /** The built scan worker (scripts/build.mjs), looked for next to the running bundle. */
@@ -41,12 +42,9 @@ export async function verifyAuditStore(dir: string, publicKey: KeyObject, opts: 
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new OversightError('usage', `no audit log at ${dir} (the folder does not exist)`);
   const segments = await listSegments(dir);
-  const checkpointsText = await readFile(join(dir, CHECKPOINTS_FILE), 'utf8').catch((e: unknown) => {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw ioError(`could not read ${join(dir, CHECKPOINTS_FILE)}`, e);
-  });
-  const cps = readCheckpoints(checkpointsText, publicKey);
-  const wanted = new Set(cps.hashes.keys());
+  const cps = readCheckpoints(await readOptional(join(dir, CHECKPOINTS_FILE)), publicKey);
+  const anchors = readRetentionAnchors(await readOptional(join(dir, RETENTION_FILE)), publicKey);
+  const wanted = wantedSeqs(cps, anchors);
   const hasher = new LineHasher();
   const plan = await planWorkers(segments, opts);
   let scans: SegmentScan[];
@@ -60,7 +58,15 @@ export async function verifyAuditStore(dir: string, publicKey: KeyObject, opts: 
     for (const seg of segments.slice(from)) out.push({ name: seg.name, data: await readSegment(seg) });
     return out;
   };
-  return finishVerify({ names: segments.map((s) => s.name), scans, checkpoints: cps, reload, hasher });
+  return finishVerify({ names: segments.map((s) => s.name), scans, checkpoints: cps, anchors, reload, hasher });
+}
+
+/** A file's text; '' when it does not exist (no checkpoint or no prune yet). */
+async function readOptional(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw ioError(`could not read ${file}`, e);
+  });
 }
 
 /** How many workers, from which file; undefined: this thread alone. */

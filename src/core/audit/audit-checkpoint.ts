@@ -5,6 +5,9 @@ import { HASH_TAGS, sha256Hex } from '../crypto/hash';
 import { Sha256HexSchema } from '../grants/grant-schema';
 import { AuditTimestampSchema } from './audit-entry';
 
+/** A base64 Ed25519 signature (64 bytes), as checkpoints and retention anchors carry it. */
+export const Ed25519SignatureSchema = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 Ed25519 signature (64 bytes)');
+
 /**
  * A signed statement "the log's head was entry `seq` with hash `hash`", Ed25519 over a domain tag,
  * NUL and the canonical JSON of `{seq, hash, ts, keyFingerprint}`. One per line in `checkpoints.jsonl`.
@@ -16,7 +19,7 @@ export const AuditCheckpointSchema = z
     hash: Sha256HexSchema,
     ts: AuditTimestampSchema,
     keyFingerprint: Sha256HexSchema,
-    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 Ed25519 signature (64 bytes)'),
+    signature: Ed25519SignatureSchema,
   })
   .strict();
 export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>;
@@ -38,11 +41,16 @@ export function signCheckpoint(head: { seq: number; hash: string; ts: string }, 
 }
 
 export function checkpointSignatureValid(c: AuditCheckpoint, publicKey: KeyObject): boolean {
+  return ed25519SignatureValid(signedBytes(c), c.signature, publicKey);
+}
+
+/** An Ed25519 signature in canonical base64 over `bytes` (checkpoints, retention anchors). */
+export function ed25519SignatureValid(bytes: Buffer, signature: string, publicKey: KeyObject): boolean {
   try {
-    const sig = Buffer.from(c.signature, 'base64');
+    const sig = Buffer.from(signature, 'base64');
     // Base64 decoders ignore the spare bits of the last character: other text, same signature. Refused.
-    if (sig.toString('base64') !== c.signature) return false;
-    return verify(null, signedBytes(c), publicKey, sig);
+    if (sig.toString('base64') !== signature) return false;
+    return verify(null, bytes, publicKey, sig);
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import type { LineRecord } from './audit-scan';
 
-export const AUDIT_BAD_REASONS = ['edited', 'deleted', 'reordered', 'inserted', 'truncated', 'forged-checkpoint', 'torn', 'malformed'] as const;
+export const AUDIT_BAD_REASONS = ['edited', 'deleted', 'reordered', 'inserted', 'truncated', 'forged-checkpoint', 'torn', 'malformed', 'forged-anchor', 'anchor-mismatch'] as const;
 export type AuditBadReason = (typeof AUDIT_BAD_REASONS)[number];
 
 /** The first place the log stops being what was written, and why. */
@@ -21,6 +21,11 @@ export interface ClassifyContext {
   checkpointHashes: ReadonlyMap<number, string>;
   /** The highest seq a valid checkpoint names (0 when none). */
   lastCheckpointSeq: number;
+  /**
+   * Set when the log starts after a retention prune: `expectSeq` and `expectPrevHash` come from the
+   * signed anchor, so the entry before `expectSeq` is gone and a mismatch there is the anchor's to name.
+   */
+  anchoredStart?: { ts: string };
 }
 
 /**
@@ -53,6 +58,9 @@ export function classifyAuditRecords(records: readonly LineRecord[], ctx: Classi
     if (r.seq === E) {
       if (next !== undefined && next.problem === undefined && !next.torn && next.seq === r.seq) {
         return { seq: E, reason: 'inserted', detail: `an extra line claims seq ${E} but does not chain to entry ${E - 1}`, ...at(r) };
+      }
+      if (ctx.anchoredStart && E === ctx.expectSeq) {
+        return { seq: E, reason: 'anchor-mismatch', detail: `entry ${E}, the first kept after the retention prune of ${ctx.anchoredStart.ts}, does not chain to the hash the signed anchor recorded for entry ${E - 1}`, ...at(r) };
       }
       const original = (next !== undefined && next.problem === undefined && next.prevHash === r.hash) || ctx.checkpointHashes.get(r.seq) === r.hash;
       if (original && E > 1) return { seq: E - 1, reason: 'edited', detail: `entry ${E - 1} was changed and re-hashed: entry ${E} chains to a different hash`, ...at(r) };

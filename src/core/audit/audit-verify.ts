@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { readRetentionAnchors, type AnchorSet, type RetentionAnchor } from './audit-anchor';
 import { classifyAuditRecords, type AuditFirstBad } from './audit-classify';
 import { checkpointSignatureValid, encodeCheckpointLine, keyFingerprint, parseCheckpointLine, type AuditCheckpoint } from './audit-checkpoint';
 import { GENESIS_HASH } from './audit-entry';
@@ -6,6 +7,8 @@ import { parseAuditLine } from './audit-line';
 import { LineHasher, readLineRecords, scanSegment, type LineRecord, type SegmentScan } from './audit-scan';
 
 export const CHECKPOINTS_FILE = 'checkpoints.jsonl';
+/** `segment-<first seq, 12 digits>.jsonl`: names sort in log order and say where each segment starts. */
+export const SEGMENT_PATTERN = /^segment-(\d{12})\.jsonl$/;
 
 export interface AuditVerifyReport {
   ok: boolean;
@@ -17,8 +20,18 @@ export interface AuditVerifyReport {
   lastCheckpoint?: { seq: number; ts: string };
   /** Entries after the last checkpoint: chained, but not yet covered by a signature. */
   unanchored: number;
+  /**
+   * Set when the log no longer starts at seq 1 because a signed retention anchor says so: entries
+   * before `beforeSeq` were deleted by retention; `at` and `cutoff` are those of the newest prune.
+   */
+  pruned?: { beforeSeq: number; at: string; cutoff: string; anchors: number };
   notes: string[];
   firstBad?: AuditFirstBad;
+}
+
+/** "entries before seq N were pruned by retention on DATE", the one wording the CLI, extension and reports share. */
+export function describePruned(p: NonNullable<AuditVerifyReport['pruned']>): string {
+  return `entries before seq ${p.beforeSeq} were pruned by retention on ${p.at.slice(0, 10)} (older than ${p.cutoff}; signed retention anchor)`;
 }
 
 export interface CheckpointSet {
@@ -76,18 +89,28 @@ export type Reload = (from: number) => readonly SegmentSource[] | Promise<readon
  * Verifies a whole log held in memory (tests, the tamper test, small stores). The store's
  * `verifyAuditStore` composes the same steps while reading one segment at a time.
  */
-export function verifyAuditSegments(segments: readonly SegmentSource[], checkpointsText: string, publicKey: KeyObject): Promise<AuditVerifyReport> {
+export function verifyAuditSegments(segments: readonly SegmentSource[], checkpointsText: string, publicKey: KeyObject, anchorsText = ''): Promise<AuditVerifyReport> {
   const cps = readCheckpoints(checkpointsText, publicKey);
-  const wanted = new Set(cps.hashes.keys());
+  const anchors = readRetentionAnchors(anchorsText, publicKey);
+  const wanted = wantedSeqs(cps, anchors);
   const hasher = new LineHasher();
   const scans = segments.map((s) => scanSegment(s.data, wanted, hasher));
-  return finishVerify({ names: segments.map((s) => s.name), scans, checkpoints: cps, reload: (from) => segments.slice(from), hasher });
+  return finishVerify({ names: segments.map((s) => s.name), scans, checkpoints: cps, anchors, reload: (from) => segments.slice(from), hasher });
+}
+
+/** The seqs whose hashes the fast pass collects: each checkpoint's, and the last entry the newest anchor pruned. */
+export function wantedSeqs(cps: CheckpointSet, anchors?: AnchorSet): Set<number> {
+  const wanted = new Set(cps.hashes.keys());
+  if (anchors?.latest) wanted.add(anchors.latest.seq - 1);
+  return wanted;
 }
 
 export interface FinishVerifyInput {
   names: readonly string[];
   scans: readonly SegmentScan[];
   checkpoints: CheckpointSet;
+  /** The retention anchors (`retention.jsonl`); none: the log must start at seq 1. */
+  anchors?: AnchorSet;
   reload: Reload;
   hasher?: LineHasher;
   /** The slow path's records of one segment; a caller verifying many variants of one log may cache them. */
@@ -102,6 +125,9 @@ export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerif
   const { names, scans, checkpoints: cps, reload } = input;
   const hasher = input.hasher ?? new LineHasher();
   const recordsOf = input.recordsOf ?? ((seg: SegmentSource) => readLineRecords(seg.name, seg.data, hasher));
+  const anchors = input.anchors;
+  const anchor = anchors?.latest;
+  const start = chainStart(scans, names, anchor);
   const report: AuditVerifyReport = {
     ok: true,
     entries: 0,
@@ -109,10 +135,10 @@ export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerif
     segments: names.length,
     bytes: scans.reduce((n, s) => n + s.bytes, 0),
     unanchored: 0,
-    notes: [...cps.notes],
+    notes: [...cps.notes, ...(anchors?.notes ?? [])],
   };
-  let E = 1;
-  let H = GENESIS_HASH;
+  let E = start.seq;
+  let H = start.prevHash;
   let failFrom = -1;
   // Hashes at checkpoint seqs: from the scans of the good segments, then from the slow path's records.
   const recordHashes = new Map<number, string>();
@@ -135,13 +161,14 @@ export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerif
     H = last.hash;
     report.entries += s.lines;
   }
-  const problems: AuditFirstBad[] = [...cps.problems];
+  const problems: AuditFirstBad[] = [...cps.problems, ...(anchors?.problems ?? [])];
+  const wanted = wantedSeqs(cps, anchors);
   if (failFrom >= 0) {
     const records: LineRecord[] = [];
     for (const seg of await reload(failFrom)) for (const r of recordsOf(seg)) records.push(r);
-    const bad = classifyAuditRecords(records, { expectSeq: E, expectPrevHash: H, checkpointHashes: cps.hashes, lastCheckpointSeq: cps.lastSeq });
+    const bad = classifyAuditRecords(records, { expectSeq: E, expectPrevHash: H, checkpointHashes: cps.hashes, lastCheckpointSeq: cps.lastSeq, ...(start.anchored && anchor ? { anchoredStart: { ts: anchor.ts } } : {}) });
     if (bad) problems.push(bad);
-    for (const r of records) if (r.problem === undefined && !r.torn && cps.hashes.has(r.seq) && !recordHashes.has(r.seq)) recordHashes.set(r.seq, r.hash);
+    for (const r of records) if (r.problem === undefined && !r.torn && wanted.has(r.seq) && !recordHashes.has(r.seq)) recordHashes.set(r.seq, r.hash);
   } else if (cps.lastSeq >= E) {
     problems.push({ seq: E, reason: 'truncated', detail: `the log ends at seq ${E - 1} but checkpoint ${cps.lastSeq} was signed for a longer log: entries ${E}..${cps.lastSeq} (at least) were cut` });
   }
@@ -149,21 +176,75 @@ export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerif
     const h = hashAt(c.seq);
     if (h !== undefined && h !== c.hash) problems.push({ seq: c.seq, reason: 'edited', detail: `entry ${c.seq} differs from what checkpoint ${c.seq} signed: the chain up to it was rewritten` });
   }
+  if (anchor) checkAnchor(anchor, start, { ended: failFrom < 0 ? E : undefined, hashAt, problems, report, anchors: anchors?.valid.length ?? 0 });
   if (failFrom < 0) {
-    if (E > 1) report.head = { seq: E - 1, hash: H };
+    if (E > start.seq) report.head = { seq: E - 1, hash: H };
     const last = cps.valid[cps.valid.length - 1];
     if (last) report.lastCheckpoint = { seq: last.seq, ts: last.ts };
-    report.unanchored = E - 1 - cps.lastSeq;
-    const tailBad = report.unanchored > 0 ? await checkUnanchoredTail(scans, cps.lastSeq, reload) : undefined;
+    const signedUpTo = Math.max(cps.lastSeq, start.seq - 1);
+    report.unanchored = Math.max(0, E - 1 - signedUpTo);
+    const tailBad = report.unanchored > 0 ? await checkUnanchoredTail(scans, signedUpTo, reload) : undefined;
     if (tailBad) problems.push(tailBad);
     if (report.unanchored > 0) report.notes.push(`${report.unanchored} entries after the last checkpoint are chained but not yet signed`);
   }
   const first = problems.sort((a, b) => a.seq - b.seq)[0];
   if (first) {
     report.ok = false;
-    report.firstBad = first;
+    report.firstBad = first.reason === 'deleted' && first.seq === 1 && !anchor ? { ...first, detail: `${first.detail}; ${anchors?.problems.length ? 'the retention anchor found was rejected' : 'no signed retention anchor says they were pruned'}` } : first;
   }
   return report;
+}
+
+/** Where the chain is checked from: seq 1, or the first entry a signed retention anchor says was kept. */
+interface ChainStart {
+  seq: number;
+  prevHash: string;
+  /** `seq`/`prevHash` are the anchor's (the log starts where the prune cut it). */
+  anchored: boolean;
+}
+
+/**
+ * Seq 1 when there is no valid anchor. With one (first kept entry K): K and its recorded prevHash when
+ * the log starts at or after K (after K is then 'deleted'); when it starts before K, a prune was cut
+ * short (a crash after the anchor was written, before every segment it covers was deleted), and the
+ * chain is checked from the first entry left, up to K, whose prevHash must still be the anchor's.
+ */
+function chainStart(scans: readonly SegmentScan[], names: readonly string[], anchor: RetentionAnchor | undefined): ChainStart {
+  if (!anchor) return { seq: 1, prevHash: GENESIS_HASH, anchored: false };
+  const i = scans.findIndex((s) => !(s.lines === 0 && s.ok));
+  const scan = scans[i];
+  // A first line too broken to read its seq: the file name says where the segment starts.
+  const named = SEGMENT_PATTERN.exec(names[i] ?? '')?.[1];
+  const first = scan?.first?.seq ?? (named === undefined ? undefined : Number(named));
+  if (first === undefined || first >= anchor.seq) return { seq: anchor.seq, prevHash: anchor.prevHash, anchored: true };
+  if (first <= 1) return { seq: 1, prevHash: GENESIS_HASH, anchored: false };
+  // Entries before `first` were deleted under this anchor; what is left must chain up to it (checkAnchor).
+  return { seq: first, prevHash: scan?.first?.prevHash ?? '', anchored: false };
+}
+
+/**
+ * The newest anchor against the log: the entry it says was kept first must be there (the pruner never
+ * deletes the segment holding the head), and when the log still holds the entry before it (a prune cut
+ * short) that entry's hash must be the anchor's `prevHash`. Sets `report.pruned` when entries are gone.
+ */
+function checkAnchor(
+  a: RetentionAnchor,
+  start: ChainStart,
+  c: { ended: number | undefined; hashAt: (seq: number) => string | undefined; problems: AuditFirstBad[]; report: AuditVerifyReport; anchors: number },
+): void {
+  if (c.ended !== undefined && c.ended <= a.seq) {
+    const end = c.ended - 1 < start.seq ? 'no entry is left' : `the log ends at seq ${c.ended - 1}`;
+    c.problems.push({ seq: c.ended, reason: 'truncated', detail: `the retention anchor of ${a.ts} says entries from seq ${a.seq} on were kept, but ${end}` });
+  }
+  if (!start.anchored) {
+    const h = c.hashAt(a.seq - 1);
+    if (h !== undefined && h !== a.prevHash) c.problems.push({ seq: a.seq, reason: 'anchor-mismatch', detail: `entry ${a.seq - 1} has another hash than the retention anchor of ${a.ts} recorded for the last entry it pruned` });
+    else if (h !== undefined) c.report.notes.push(`the retention prune of ${a.ts} did not finish: entries ${start.seq}..${a.seq - 1} are still here and may be deleted (they chain to its anchor)`);
+  }
+  if (start.seq > 1) {
+    c.report.pruned = { beforeSeq: start.seq, at: a.ts, cutoff: a.cutoff, anchors: c.anchors };
+    c.report.notes.push(describePruned(c.report.pruned));
+  }
 }
 
 /**

@@ -25,4 +25,6 @@ export const HASH_TAGS = {
   auditEntry: 'mcp-oversight/audit-entry/v1',
   /** A signed checkpoint of the audit log's head. */
   auditCheckpoint: 'mcp-oversight/audit-checkpoint/v1',
+  /** A signed retention anchor: "entries before seq N were deleted; entry N chains to this hash". */
+  auditRetentionAnchor: 'mcp-oversight/audit-retention-anchor/v1',
 } as const;
