@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { AuditEntry } from '../core/audit/audit-entry';
+import type { AuditEntry, AuditInput } from '../core/audit/audit-entry';
 import { AuditQuerySchema, type AuditQuery } from '../core/audit/audit-query';
 import { reported, summarize } from '../core/assess/finding-summary';
 import type { WorkspaceAssessment } from '../core/assess/assess-workspace';
@@ -65,6 +65,7 @@ export class Coordinator {
   private sweep: NodeJS.Timeout | undefined;
   private lastHealth = new Map<ServerName, string>();
   private stopped = false;
+  private latestAssessment: AssessmentResponse | undefined;
   /** Work in progress (decisions, executions, resumes): stop() lets it finish or fail into the dead-letter queue. */
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -167,6 +168,25 @@ export class Coordinator {
     if (this.stopped) throw new OversightError('SERVER_UNAVAILABLE', 'MCP Oversight is shutting down; try again once it has restarted.');
   }
 
+  /** The workspace folder this coordinator assesses and changes. */
+  get workspace(): string {
+    return this.d.workspace;
+  }
+
+  /** The newest static assessment this coordinator ran (from any caller), for status reports. */
+  lastAssessment(): AssessmentResponse | undefined {
+    return this.latestAssessment;
+  }
+
+  /**
+   * Records what a host's front door saw (HTTP API access, rate limiting, credentials issued or
+   * revoked). Only `api.*` kinds: everything else is the coordinator's own to write.
+   */
+  async recordApiEvent(record: AuditInput): Promise<void> {
+    if (!record.kind.startsWith('api.')) throw new OversightError('internal', `recordApiEvent takes api.* kinds only, not ${record.kind}.`);
+    await this.d.audit.append(record);
+  }
+
   health(): Record<ServerName, ServerHealthView> {
     return { compliance: this.d.servers.compliance.health(), installer: this.d.servers.installer.health() };
   }
@@ -203,6 +223,7 @@ export class Coordinator {
       };
     }
     await this.d.audit.append({ actor: req.requestedBy, kind: 'assessment.completed', subject, payload: { assessmentId: response.assessmentId, source: response.source, degraded: response.degraded, summary: response.summary, errors: response.errors.length } });
+    this.latestAssessment = response;
     return response;
   }
 

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
+import type { AuditInput } from '../core/audit/audit-entry';
+import { toErrorResponse } from '../core/coordination/error-response';
+import { isOversightError, OversightError } from '../core/errors';
+import { accessEntry, ANONYMOUS, principalActor, RateLimitRecorder } from './audit-access';
+import { ENDPOINTS, route, type Endpoint } from './endpoints';
+import { createHandlers, type ApiCoordinator } from './handlers';
+import { HTTP_STATUS } from './http-status';
+import { buildOpenApi } from './openapi';
+import { can, type Principal } from './permissions';
+import { RateLimiter, type RateLimitOptions } from './rate-limit';
+
+/** Checks a request's credential: a principal, or OversightError('UNAUTHENTICATED') with `details.reason`. */
+export type Authenticate = (headers: { authorization?: string; apiKey?: string }) => Promise<Principal>;
+
+export interface ApiServerOptions {
+  coordinator: ApiCoordinator & { recordApiEvent(record: AuditInput): Promise<void> };
+  authenticate: Authenticate;
+  tls: { cert: string; key: string };
+  /** Default 127.0.0.1. Anything else is reachable from other machines: the caller must mean it. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  limits?: Partial<ApiLimits>;
+  log: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface ApiLimits {
+  /** Largest request body (default 1 MiB): 413 above it. */
+  bodyBytes: number;
+  /** Whole request, headers and body, must arrive within this (default 30 s). */
+  requestTimeoutMs: number;
+  /** How long an approval waits for its execution before answering 202 (default 30 s). */
+  decisionWaitMs: number;
+  /** Any other handler longer than this answers 504; its work carries on (default 120 s). */
+  handlerTimeoutMs: number;
+  /** Per principal, after authentication. Default burst 100, then 10 per second. */
+  principalRate: RateLimitOptions;
+  /** Per client address, before authentication (guessing credentials costs tokens too). */
+  ipRate: RateLimitOptions;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyBytes: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  decisionWaitMs: 30_000,
+  handlerTimeoutMs: 120_000,
+  principalRate: { burst: 100, perSecond: 10 },
+  ipRate: { burst: 100, perSecond: 10 },
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'referrer-policy': 'no-referrer' } as const;
+
+/** A refusal on the way in, before a handler ran. */
+class Refusal extends OversightError {}
+
+/**
+ * The local HTTPS API (/api/v1): one request at a time through the same steps, in this order, so a
+ * cheaper check always runs before a dearer one: address rate limit, route, credential, principal rate
+ * limit, permission, body (type, size, JSON, schema), handler. Every request, allowed or refused, is
+ * recorded as `api.access` (never its credential or query string).
+ */
+export class ApiServer {
+  private readonly server: Server;
+  private readonly limits: ApiLimits;
+  private readonly ipLimiter: RateLimiter;
+  private readonly principalLimiter: RateLimiter;
+  private readonly rateLimited: RateLimitRecorder;
+  private readonly handlers: ReturnType<typeof createHandlers>;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly now: () => Date;
+  private loopbackOnly = true;
+  private closing: Promise<void> | undefined;
+  private openapiDoc: unknown;
+
+  constructor(private readonly o: ApiServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.now = o.now ?? (() => new Date());
+    this.ipLimiter = new RateLimiter(this.limits.ipRate);
+    this.principalLimiter = new RateLimiter(this.limits.principalRate);
+    this.rateLimited = new RateLimitRecorder((e) => this.record(e));
+    this.handlers = createHandlers({ coordinator: o.coordinator, decisionWaitMs: this.limits.decisionWaitMs, openapi: () => (this.openapiDoc ??= buildOpenApi()), now: this.now });
+    this.server = createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
+      const p = this.handle(req, res).catch((e: unknown) => {
+        o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+      this.inflight.add(p);
+      void p.finally(() => this.inflight.delete(p));
+    });
+    this.server.requestTimeout = this.limits.requestTimeoutMs;
+    this.server.headersTimeout = Math.min(10_000, this.limits.requestTimeoutMs);
+    this.server.keepAliveTimeout = 5_000;
+    this.server.maxHeadersCount = 100;
+    this.server.on('tlsClientError', () => undefined); // a failed handshake is the client's problem; nothing to answer
+    this.server.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  async listen(): Promise<{ host: string; port: number; url: string }> {
+    const host = this.o.host ?? '127.0.0.1';
+    this.loopbackOnly = host === '127.0.0.1' || host === '::1' || host === 'localhost';
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.o.port ?? 0, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = this.server.address() as AddressInfo;
+    const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    this.record({ actor: ANONYMOUS, kind: 'api.started', subject: { type: 'api', id: 'server' }, payload: { host: a.address, port: a.port } });
+    return { host: a.address, port: a.port, url: `https://${shown}:${a.port}/api/v1` };
+  }
+
+  /**
+   * Graceful: stops taking connections, lets requests in progress finish for up to `graceMs`, then
+   * closes what is left; records what rate limiting refused since its last entry. Idempotent.
+   */
+  close(graceMs = 10_000): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((r) => this.server.close(() => r()));
+      this.server.closeIdleConnections();
+      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      this.server.closeAllConnections();
+      await closed;
+      this.rateLimited.flush();
+      await this.o.coordinator.recordApiEvent({ actor: ANONYMOUS, kind: 'api.stopped', subject: { type: 'api', id: 'server' }, payload: {} }).catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  private record(e: AuditInput): void {
+    this.o.coordinator.recordApiEvent(e).catch((err: unknown) => this.o.log(`api: the audit log refused an ${e.kind} entry: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const headerId = req.headers['x-request-id'];
+    const requestId = typeof headerId === 'string' && REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const method = req.method ?? 'GET';
+    let path = '(unparsable)';
+    let principal: Principal | undefined;
+    let status = 500;
+    let code: string | undefined;
+    let reason: string | undefined;
+    try {
+      const nowMs = this.now().getTime();
+      const ipTake = this.ipLimiter.take(`ip:${ip}`, nowMs);
+      if (!ipTake.ok) {
+        this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
+        status = this.refuse(res, requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${ipTake.retryAfterSeconds} s.`), { 'retry-after': String(ipTake.retryAfterSeconds) });
+        return;
+      }
+      const url = parseTarget(req.url);
+      path = url.pathname;
+      if (this.loopbackOnly && !LOOPBACK_HOSTS.has(hostName(req.headers.host))) {
+        throw new Refusal('INVALID_ARGUMENT', 'This API answers only requests addressed to localhost or 127.0.0.1 (Host header).', { details: { field: 'host' } });
+      }
+      const hit = route(method, path);
+      if ('notFound' in hit) throw new Refusal('NOT_FOUND', `No endpoint ${path.slice(0, 200)}. The API is described at /api/v1/openapi.json.`);
+      if ('allowed' in hit) {
+        status = this.refuse(res, requestId, new Refusal('METHOD_NOT_ALLOWED', `${path} takes ${hit.allowed.join(', ')}.`), { allow: hit.allowed.join(', ') });
+        return;
+      }
+      const endpoint = hit.endpoint;
+      if (endpoint.access !== 'public') {
+        principal = await this.o.authenticate({ ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}), ...(typeof req.headers['x-api-key'] === 'string' ? { apiKey: req.headers['x-api-key'] } : {}) });
+        const take = this.principalLimiter.take(principal.id, nowMs);
+        if (!take.ok) {
+          this.rateLimited.refused(`principal:${principal.id}`, 'principal', ip, path, nowMs, principal);
+          status = this.refuse(res, requestId, new Refusal('RATE_LIMITED', `Too many requests for this credential; try again in ${take.retryAfterSeconds} s.`), { 'retry-after': String(take.retryAfterSeconds) });
+          return;
+        }
+        if (endpoint.access !== 'authenticated' && !can(principal.role, endpoint.access)) {
+          throw new Refusal('FORBIDDEN', `The ${principal.role} role may not ${endpoint.method} ${endpoint.path} (it needs ${endpoint.access}).`, { details: { permission: endpoint.access, role: principal.role } });
+        }
+      }
+      const body = endpoint.body ? parse(endpoint.body, await this.readJson(req), 'body') : undefined;
+      const query = endpoint.query ? parse(endpoint.query, queryObject(url.searchParams), 'query') : undefined;
+      const result = await this.withTimeout(this.handlers[endpoint.handler]({ principal: principal ?? PUBLIC, actor: principal ? principalActor(principal) : ANONYMOUS, body, query, requestId }), endpoint);
+      status = result.status;
+      send(res, status, result.body, { ...result.headers, 'x-request-id': requestId });
+    } catch (e) {
+      const err = isOversightError(e) ? e : undefined;
+      code = err?.code ?? 'internal';
+      if (err?.code === 'UNAUTHENTICATED') reason = String(err.details['reason'] ?? 'invalid');
+      if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${method} ${path} (${requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // Our own failures say where to look, not what broke inside: the log has the details.
+      const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${requestId}).`);
+      status = this.refuse(res, requestId, shown, err?.code === 'UNAUTHENTICATED' ? { 'www-authenticate': `Bearer realm="mcp-oversight", error="invalid_token"` } : {});
+    } finally {
+      if (status !== 429) this.record(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, ...(principal ? { principal } : {}), ...(code ? { code } : {}), ...(reason ? { reason } : {}) }));
+    }
+  }
+
+  private refuse(res: ServerResponse, requestId: string, e: OversightError, headers: Record<string, string> = {}): number {
+    const status = HTTP_STATUS[e.code];
+    const body = toErrorResponse(e, requestId, this.now());
+    // A body that was refused unread must not be parsed as the next request on this connection.
+    const close: Record<string, string> = e.code === 'PAYLOAD_TOO_LARGE' || e.code === 'UNSUPPORTED_MEDIA_TYPE' ? { connection: 'close' } : {};
+    send(res, status, body, { ...headers, ...close, 'x-request-id': requestId });
+    return status;
+  }
+
+  private readJson(req: IncomingMessage): Promise<unknown> {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') return Promise.reject(new Refusal('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON (Content-Type: application/json).'));
+    const declared = Number(req.headers['content-length'] ?? '0');
+    const limit = this.limits.bodyBytes;
+    if (declared > limit) return Promise.reject(new Refusal('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes.`));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > limit) {
+          req.removeAllListeners('data');
+          req.pause();
+          reject(new Refusal('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes.`));
+          return;
+        }
+        chunks.push(c);
+      });
+      req.once('end', () => {
+        if (size > limit) return;
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve(JSON.parse(text));
+        } catch (e) {
+          reject(new Refusal('INVALID_ARGUMENT', `The body is not valid JSON (${e instanceof Error ? e.message.slice(0, 200) : 'unparsable'}).`, { details: { field: 'body' } }));
+        }
+      });
+      req.once('error', () => reject(new Refusal('INVALID_ARGUMENT', 'The request body was cut off.', { details: { field: 'body' } })));
+    });
+  }
+
+  private withTimeout<T>(p: Promise<T>, e: Endpoint): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new OversightError('SERVER_TIMEOUT', `${e.method} ${e.path} took longer than ${this.limits.handlerTimeoutMs / 1000} s; it carries on, and the status endpoints show its outcome.`)), this.limits.handlerTimeoutMs);
+    });
+    p.catch(() => undefined);
+    return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+  }
+}
+
+const PUBLIC: Principal = Object.freeze({ id: 'anonymous', label: 'anonymous', role: 'installer', via: 'api-key' });
+
+function parseTarget(raw: string | undefined): URL {
+  // Origin-form only ("/path?query"): absolute or authority forms are not for this server.
+  if (raw === undefined || !raw.startsWith('/') || raw.startsWith('//') || raw.length > 8192) throw new Refusal('INVALID_ARGUMENT', 'The request target must be a path such as /api/v1/health.', { details: { field: 'path' } });
+  try {
+    return new URL(raw, 'https://localhost');
+  } catch {
+    throw new Refusal('INVALID_ARGUMENT', 'The request target is not a valid path.', { details: { field: 'path' } });
+  }
+}
+
+function hostName(host: string | undefined): string {
+  if (host === undefined) return '';
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.split(':')[0]!;
+}
+
+/** Query parameters as an object; a repeated parameter (`kind`) becomes an array, as does `kind` given once. */
+function queryObject(params: URLSearchParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    out[key] = key === 'kind' ? all.flatMap((v) => v.split(',')) : all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : where}: ${i.message}`);
+  const first = r.error.issues[0];
+  throw new Refusal('INVALID_ARGUMENT', `The request ${where} is not valid: ${issues.join('; ')}.`, { details: { field: first?.path.length ? `${where}.${first.path.join('.')}` : where } });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export { ENDPOINTS };

@@ -1,0 +1,86 @@
+import type { AuditInput } from '../core/audit/audit-entry';
+import type { Actor } from '../core/coordination/messages';
+import type { Principal } from './permissions';
+
+/** Who an unauthenticated request is recorded as. */
+export const ANONYMOUS: Actor = Object.freeze({ id: 'anonymous', label: 'unauthenticated caller', provider: 'api', verified: false });
+
+/** The actor an API principal is recorded as: verified, because its credential checked out. */
+export function principalActor(p: Principal): Actor {
+  return { id: p.id, label: `${p.label} (${p.role})`.slice(0, 256), provider: p.via === 'oauth' ? 'oauth' : 'api', verified: true };
+}
+
+export interface AccessRecord {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  ip: string;
+  ms: number;
+  principal?: Principal;
+  /** The error code of a refused or failed request. */
+  code?: string;
+  /** Why a credential was refused (never the credential). */
+  reason?: string;
+}
+
+/** One `api.access` entry. Only the path: a query string can carry anything, so it is never recorded. */
+export function accessEntry(a: AccessRecord): AuditInput {
+  return {
+    actor: a.principal ? principalActor(a.principal) : ANONYMOUS,
+    kind: 'api.access',
+    subject: { type: 'api', id: a.path.slice(0, 256) },
+    payload: {
+      requestId: a.requestId,
+      method: a.method.slice(0, 16),
+      status: a.status,
+      ip: a.ip,
+      ms: Math.round(a.ms * 10) / 10,
+      ...(a.principal ? { role: a.principal.role, via: a.principal.via } : {}),
+      ...(a.code ? { code: a.code } : {}),
+      ...(a.reason ? { reason: a.reason.slice(0, 64) } : {}),
+    },
+  };
+}
+
+/**
+ * Rate-limited requests are recorded once per key per window, with how many more were refused since:
+ * every refusal is counted in the trail, and a flood cannot grow the log one line per request.
+ */
+export class RateLimitRecorder {
+  private readonly windows = new Map<string, { until: number; suppressed: number; ip: string; principal?: Principal }>();
+
+  constructor(
+    private readonly record: (e: AuditInput) => void,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  refused(key: string, scope: 'ip' | 'principal', ip: string, path: string, nowMs: number, principal?: Principal): void {
+    const w = this.windows.get(key);
+    if (w !== undefined && nowMs < w.until) {
+      w.suppressed++;
+      return;
+    }
+    if (this.windows.size > 10_000) this.flush(nowMs);
+    this.record(this.entry(scope, ip, path, w?.suppressed ?? 0, principal));
+    this.windows.set(key, { until: nowMs + this.windowMs, suppressed: 0, ip, ...(principal ? { principal } : {}) });
+  }
+
+  /** Records the counts of windows that ended (all of them when `nowMs` is Infinity, at shutdown). */
+  flush(nowMs = Infinity): void {
+    for (const [key, w] of this.windows) {
+      if (nowMs < w.until) continue;
+      if (w.suppressed > 0) this.record(this.entry(key.startsWith('ip:') ? 'ip' : 'principal', w.ip, '(window end)', w.suppressed, w.principal));
+      this.windows.delete(key);
+    }
+  }
+
+  private entry(scope: 'ip' | 'principal', ip: string, path: string, refusedSinceLast: number, principal?: Principal): AuditInput {
+    return {
+      actor: principal ? principalActor(principal) : { id: `ip:${ip}`.slice(0, 256), label: `client at ${ip}`.slice(0, 256), provider: 'api', verified: false },
+      kind: 'api.rate-limited',
+      subject: { type: 'api', id: path.slice(0, 256) },
+      payload: { scope, ip, refusedSinceLast },
+    };
+  }
+}
