@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
-import type { AuditInput } from '../core/audit/audit-entry';
+import { SYSTEM_ACTOR, type AuditInput } from '../core/audit/audit-entry';
 import { toErrorResponse } from '../core/coordination/error-response';
 import { isOversightError, OversightError } from '../core/errors';
 import { accessEntry, ANONYMOUS, principalActor, RateLimitRecorder } from './audit-access';
@@ -119,7 +119,7 @@ export class ApiServer {
     });
     const a = this.server.address() as AddressInfo;
     const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-    this.record({ actor: ANONYMOUS, kind: 'api.started', subject: { type: 'api', id: 'server' }, payload: { host: a.address, port: a.port } });
+    this.record({ actor: SYSTEM_ACTOR, kind: 'api.started', subject: { type: 'api', id: 'server' }, payload: { host: a.address, port: a.port } });
     return { host: a.address, port: a.port, url: `https://${shown}:${a.port}/api/v1` };
   }
 
@@ -135,7 +135,7 @@ export class ApiServer {
       this.server.closeAllConnections();
       await closed;
       this.rateLimited.flush();
-      await this.o.coordinator.recordApiEvent({ actor: ANONYMOUS, kind: 'api.stopped', subject: { type: 'api', id: 'server' }, payload: {} }).catch(() => undefined);
+      await this.o.coordinator.recordApiEvent({ actor: SYSTEM_ACTOR, kind: 'api.stopped', subject: { type: 'api', id: 'server' }, payload: {} }).catch(() => undefined);
     })();
     return this.closing;
   }
@@ -195,7 +195,7 @@ export class ApiServer {
     } catch (e) {
       const err = isOversightError(e) ? e : undefined;
       code = err?.code ?? 'internal';
-      if (err?.code === 'UNAUTHENTICATED') reason = String(err.details['reason'] ?? 'invalid');
+      if (typeof err?.details['reason'] === 'string') reason = err.details['reason'];
       if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${method} ${path} (${requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       // Our own failures say where to look, not what broke inside: the log has the details.
       const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${requestId}).`);

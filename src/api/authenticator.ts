@@ -46,6 +46,10 @@ export function createAuthenticator(o: { apiKeys?: ApiKeyVerifier; tokens?: Toke
       return await o.tokens.verify(credential);
     } catch (e) {
       const reason = typeof (e as { reason?: unknown }).reason === 'string' ? (e as { reason: string }).reason : 'invalid-token';
+      // The token may be fine: the issuer's keys could not be fetched. Worth retrying, unlike a bad token.
+      if (reason === 'jwks-unavailable') throw new OversightError('SERVER_UNAVAILABLE', "The OAuth issuer's signing keys could not be fetched; try again shortly.", { details: { reason } });
+      // Signed and valid, but it maps to no role of ours (or to several): who it is is known, what it may do is not.
+      if (reason === 'no-role' || reason === 'ambiguous-role') throw new OversightError('FORBIDDEN', `The token carries ${reason === 'no-role' ? 'no role of this API' : 'more than one role of this API'}; ask for a token with exactly one.`, { details: { reason } });
       throw refused(reason, `The token was refused (${reason}).`);
     }
   };

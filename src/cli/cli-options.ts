@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { OversightError } from '../core/errors';
 import { SeveritySchema } from '../core/model/severity';
 import { AUDIT_USAGE, parseAuditCommand, type AuditCliOptions } from './audit-options';
+import { parseApiKey, parseServe, parseToken, SERVE_USAGE, type ApiKeyCommand, type ServeOptions, type TokenOptions } from './serve-options';
 
 export const AssessOptionsSchema = z.object({
   path: z.string(),
@@ -18,16 +19,27 @@ export const AssessOptionsSchema = z.object({
 });
 export type AssessCliOptions = z.infer<typeof AssessOptionsSchema>;
 
-export type Command = { kind: 'assess'; options: AssessCliOptions } | { kind: 'audit'; options: AuditCliOptions } | { kind: 'rules'; json: boolean } | { kind: 'help'; topic?: string } | { kind: 'version' };
+export type Command =
+  | { kind: 'assess'; options: AssessCliOptions }
+  | { kind: 'serve'; options: ServeOptions }
+  | { kind: 'token'; options: TokenOptions }
+  | { kind: 'apikey'; command: ApiKeyCommand }
+  | { kind: 'audit'; options: AuditCliOptions } | { kind: 'rules'; json: boolean } | { kind: 'help'; topic?: string } | { kind: 'version' };
 
 /** Parses argv (after `node cli.js`). Throws OversightError('usage') with a message that says what to do. */
-export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, isTty: boolean, now: Date = new Date()): Command {
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, isTty: boolean, now: Date = new Date(), cwd: string = process.cwd()): Command {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return { kind: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
   if (cmd === 'version' || cmd === '--version' || cmd === '-v') return { kind: 'version' };
   if (cmd === 'audit') {
     if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: 'audit' };
     return { kind: 'audit', options: parseAuditCommand(rest, env, now) };
+  }
+  if (cmd === 'serve' || cmd === 'token' || cmd === 'apikey') {
+    if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
+    if (cmd === 'serve') return { kind: 'serve', options: parseServe(rest, cwd) };
+    if (cmd === 'token') return { kind: 'token', options: parseToken(rest, cwd) };
+    return { kind: 'apikey', command: parseApiKey(rest, cwd) };
   }
   let parsed;
   try {
@@ -56,7 +68,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, is
   const v = parsed.values;
   if (v.help) return { kind: 'help', topic: cmd };
   if (cmd === 'rules') return { kind: 'rules', json: v.json === true };
-  if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, help, version. Audit log: audit verify|show|export.`);
+  if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, serve, token, apikey, help, version. Audit log: audit verify|show|export.`);
   if (parsed.positionals.length > 1) throw new OversightError('usage', `assess takes one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
   // Flags beat the environment (no-color.org); NO_COLOR beats FORCE_COLOR; FORCE_COLOR=0/false is "no force".
   const envNoColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
@@ -84,6 +96,7 @@ Usage:
   mcp-oversight assess [PATH] [options]   Assess a workspace folder (default .) or one config file
   mcp-oversight rules [--json]            List the rules with their ids, categories and severities
 ${AUDIT_USAGE.split('\n\nOptions for audit:')[0]}
+${SERVE_USAGE.split('\n\nOptions for serve:')[0]}
   mcp-oversight help | version
 
 Options for assess:
@@ -98,6 +111,8 @@ Options for assess:
       --no-color / --color        Colour off/on (NO_COLOR and FORCE_COLOR are respected)
 
 Options for audit:${AUDIT_USAGE.split('\n\nOptions for audit:')[1]}
+Options for serve:${SERVE_USAGE.split('\n\nOptions for serve:')[1]}
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, bad policy, or nothing readable.
   audit: 0 fine; 1 the log is broken (verify names the first bad seq; show/export name the broken file:line); 2 usage or I/O error.
 `;

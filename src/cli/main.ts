@@ -1,5 +1,6 @@
 import { nodeFileSystem } from '../core/ports/node-file-system';
 import { runCli } from './run-cli';
+import { bundledDistDir } from './run-serve';
 
 declare const PACKAGE_VERSION: string;
 
@@ -14,6 +15,19 @@ void runCli({
   fs: nodeFileSystem,
   version: typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev',
   platform: process.platform,
+  serve: {
+    distDir: bundledDistDir(),
+    // Only while serving: the first SIGINT/SIGTERM stops gracefully; a second one does not wait.
+    stopSignal: () =>
+      new Promise<string>((resolve) => {
+      const once = (signal: string) => {
+        resolve(signal);
+        process.once(signal as NodeJS.Signals, () => process.exit(130));
+      };
+      process.once('SIGINT', () => once('SIGINT'));
+      process.once('SIGTERM', () => once('SIGTERM'));
+      }),
+  },
 }).then((code) => {
   process.exitCode = code;
 });

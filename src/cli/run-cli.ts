@@ -12,6 +12,8 @@ import { renderTable } from '../core/report/table-report';
 import { ALL_RULES } from '../core/rules/all-rules';
 import { parseCommand, USAGE, type AssessCliOptions } from './cli-options';
 import { runAudit } from './run-audit';
+import { runApiKey, runToken } from './run-credentials';
+import { runServe } from './run-serve';
 import { writeFileAtomic } from './write-atomic';
 
 export interface CliIo {
@@ -26,12 +28,14 @@ export interface CliIo {
   platform: NodeJS.Platform;
   /** The clock (audit timestamps, `--since 24h`); the real one when absent. */
   now?: () => Date;
+  /** For `serve`: where the two servers' bundles are, and when to stop (absent: serve is unavailable). */
+  serve?: { distDir: string; stopSignal: () => Promise<string> };
 }
 
 /** The whole CLI as a function of its inputs, returning the exit code: what bin and tests both call. */
 export async function runCli(io: CliIo): Promise<number> {
   try {
-    const cmd = parseCommand(io.argv, io.env, io.stdoutIsTty, io.now?.() ?? new Date());
+    const cmd = parseCommand(io.argv, io.env, io.stdoutIsTty, io.now?.() ?? new Date(), io.cwd);
     switch (cmd.kind) {
       case 'help':
         io.stdout(USAGE);
@@ -50,6 +54,13 @@ export async function runCli(io: CliIo): Promise<number> {
         return await assess(io, cmd.options);
       case 'audit':
         return await runAudit(io, cmd.options);
+      case 'serve':
+        if (io.serve === undefined) throw new OversightError('usage', 'serve runs from the mcp-oversight command only.');
+        return await runServe({ ...io, ...io.serve }, cmd.options);
+      case 'token':
+        return await runToken(io, cmd.options);
+      case 'apikey':
+        return await runApiKey(io, cmd.command);
     }
   } catch (e) {
     if (e instanceof OversightError && e.code === 'usage') {
