@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RateLimitRecorder } from '../../../src/api/audit-access';
+import { RateLimiter } from '../../../src/api/rate-limit';
+import type { AuditInput } from '../../../src/core/audit/audit-entry';
+import { ErrorResponseSchema } from '../../../src/core/coordination/error-response';
+import { bearer, call, startHarness } from './support/api-harness';
+
+describe('token bucket', () => {
+  it('allows the burst, then the refill rate, and says when to retry', () => {
+    const rl = new RateLimiter({ burst: 3, perSecond: 2 });
+    const t = 1_000_000;
+    assert.deepEqual([1, 2, 3].map(() => rl.take('a', t).ok), [true, true, true]);
+    assert.deepEqual(rl.take('a', t), { ok: false, retryAfterSeconds: 1 });
+    assert.equal(rl.take('b', t).ok, true, 'keys are independent');
+    assert.equal(rl.take('a', t + 499).ok, false);
+    assert.equal(rl.take('a', t + 500).ok, true, 'one token per 500 ms');
+    assert.equal(rl.take('a', t + 10_000).ok, true);
+  });
+
+  it('a clock going backwards refills nothing; memory stays bounded', () => {
+    const rl = new RateLimiter({ burst: 1, perSecond: 1, maxKeys: 100 });
+    assert.equal(rl.take('a', 5000).ok, true);
+    assert.equal(rl.take('a', 1000).ok, false);
+    for (let i = 0; i < 1000; i++) rl.take(`k${i}`, 5000);
+    assert.ok(rl.size <= 100, String(rl.size));
+  });
+
+  it('refused requests are recorded once per window with the count of the rest', () => {
+    const out: AuditInput[] = [];
+    const rec = new RateLimitRecorder((e) => out.push(e), 1000);
+    for (let i = 0; i < 50; i++) rec.refused('ip:1.2.3.4', 'ip', '1.2.3.4', '/api/v1/health', 10);
+    assert.equal(out.length, 1);
+    rec.refused('ip:1.2.3.4', 'ip', '1.2.3.4', '/api/v1/health', 2000);
+    assert.equal(out.length, 2);
+    assert.equal(out[1]!.payload['refusedSinceLast'], 49);
+    rec.refused('ip:1.2.3.4', 'ip', '1.2.3.4', '/x', 2001);
+    rec.flush();
+    assert.equal(out[2]!.payload['refusedSinceLast'], 1, 'flushed at shutdown');
+  });
+});
+
+describe('HTTP limits', () => {
+  it('429 with Retry-After past the burst, per credential; other credentials go on', async () => {
+    const h = await startHarness({ limits: { principalRate: { burst: 5, perSecond: 0.5 } } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status);
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+      const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal(r.headers['retry-after'], '2');
+      assert.equal(ErrorResponseSchema.parse(r.json()).code, 'RATE_LIMITED');
+      assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.compliance) })).status, 200);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(h.coordinator.recorded.filter((e) => e.kind === 'api.rate-limited').length, 1, 'one entry for the window');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the per-address limit applies before any credential is checked', async () => {
+    const h = await startHarness({ limits: { ipRate: { burst: 3, perSecond: 0.1 } } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer('guess' + i) })).status);
+      assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('413 for a body over the limit (declared or streamed), 415 for non-JSON, 400 for bad JSON; nothing reaches the coordinator', async () => {
+    const h = await startHarness({ limits: { bodyBytes: 1024 } });
+    try {
+      const headers = { ...bearer(h.apiKey.admin), 'content-type': 'application/json' };
+      const big = await call(h.port, 'POST', '/api/v1/assessment/request', { headers, body: JSON.stringify({ requestId: 'x'.repeat(2000) }) });
+      assert.equal(big.status, 413);
+      assert.equal(big.headers['connection'], 'close');
+      const chunked = await call(h.port, 'POST', '/api/v1/assessment/request', { headers: { ...headers, 'transfer-encoding': 'chunked' }, body: Buffer.alloc(5000, 32) });
+      assert.equal(chunked.status, 413);
+      assert.equal((await call(h.port, 'POST', '/api/v1/assessment/request', { headers: { ...bearer(h.apiKey.admin), 'content-type': 'text/plain' }, body: '{}' })).status, 415);
+      const bad = await call(h.port, 'POST', '/api/v1/assessment/request', { headers, body: '{"kind":' });
+      assert.equal(bad.status, 400);
+      assert.equal(ErrorResponseSchema.parse(bad.json()).details['field'], 'body');
+      assert.equal(h.coordinator.assessed, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('404 for an unknown path, 405 with Allow for a wrong method, 400 for a Host that is not loopback', async () => {
+    const h = await startHarness();
+    try {
+      assert.equal((await call(h.port, 'GET', '/api/v1/nothing', { headers: bearer(h.apiKey.admin) })).status, 404);
+      const m = await call(h.port, 'DELETE', '/api/v1/status/assessment', { headers: bearer(h.apiKey.admin) });
+      assert.equal(m.status, 405);
+      assert.equal(m.headers['allow'], 'GET');
+      const rebound = await call(h.port, 'GET', '/api/v1/health', { host: 'evil.example:443' });
+      assert.equal(rebound.status, 400, 'a DNS-rebinding page cannot reach the API by name');
+      const r = await call(h.port, 'GET', '/api/v1/health', { headers: { 'x-request-id': 'abc-123' } });
+      assert.equal(r.headers['x-request-id'], 'abc-123');
+      assert.equal(r.headers['cache-control'], 'no-store');
+    } finally {
+      await h.close();
+    }
+  });
+});
