@@ -1,21 +1,24 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyFingerprint, signCheckpoint, encodeCheckpointLine } from '../../core/audit/audit-checkpoint';
 import { AuditInputSchema, GENESIS_HASH, SYSTEM_ACTOR, type AuditEntry, type AuditInput } from '../../core/audit/audit-entry';
+import type { Approver } from '../../core/grants/grant-schema';
 import { AUDIT_MAX_LINE_BYTES, encodeAuditLine } from '../../core/audit/audit-line';
 import { AuditQuerySchema, type AuditQuery } from '../../core/audit/audit-query';
 import { redactForAudit } from '../../core/audit/audit-redact';
 import { OversightError } from '../../core/errors';
 import { acquireAuditLock, type AuditLock } from './audit-lock';
-import { CHECKPOINTS_FILE, ioError, listSegments, readManifest, segmentName, syncDir, writeAll, writeManifest, type Manifest, type SegmentFile } from './audit-files';
+import { CHECKPOINTS_FILE, ioError, listSegments, readManifest, RETENTION_FILE, segmentName, syncDir, writeAll, writeManifest, type Manifest, type SegmentFile } from './audit-files';
 import { queryAudit, readNewest } from './audit-reader';
-import { dropTornCheckpoint, readSegmentState, recoverTornTail, type TornTail } from './audit-recovery';
+import { dropTornLine, readSegmentState, recoverTornTail, sealUnindexed, type TornTail } from './audit-recovery';
 import { readLastCheckpointSeq } from './audit-checkpoints-file';
+import { pruneSegments, RetentionSchedule, type PruneResult } from './audit-retention';
 
 export { verifyAuditStore } from './verify-store';
 export type { AuditQuery } from '../../core/audit/audit-query';
 export type { AuditVerifyReport } from '../../core/audit/audit-verify';
+export type { PruneResult } from './audit-retention';
 
 export interface AuditLogOptions {
   dir: string;
@@ -29,6 +32,14 @@ export interface AuditLogOptions {
   now?: () => Date;
   /** fdatasync each batch before resolving its appends. Default true; false only for tests and benches. */
   durable?: boolean;
+  /**
+   * Retention: sealed segments whose every entry is older than this many days are deleted (see
+   * `prune`); 0 or absent keeps everything. Applied at open (in the background), then daily and after
+   * each rotation.
+   */
+  retentionDays?: number;
+  /** What each retention run did, or why it failed (the coordinator logs it). */
+  onRetention?: (outcome: { result: PruneResult } | { error: unknown }) => void;
 }
 
 interface Pending {
@@ -57,6 +68,12 @@ export class AuditLog {
   private closing: Promise<void> | undefined;
   private seg: { file: SegmentFile; fh: FileHandle | undefined; entries: number; bytes: number; minTs: string | undefined; maxTs: string | undefined };
   private checkpointsFh: FileHandle | undefined;
+  /** One prune at a time (never rejects); close waits for it. */
+  private pruning: Promise<unknown> = Promise.resolve();
+  private readonly retention: RetentionSchedule;
+  /** segments.json writes in order (rotation adds, pruning removes). */
+  private manifestWrite: Promise<unknown> = Promise.resolve();
+  private readonly publicKey: KeyObject;
   private readonly counters = { appends: 0, batches: 0, writes: 0, syncs: 0, checkpoints: 0 };
   private readonly fingerprint: string;
   private readonly checkpointEvery: number;
@@ -76,11 +93,14 @@ export class AuditLog {
     this.lastCheckpointSeq = state.lastCheckpointSeq;
     this.seg = state.seg;
     this.fingerprint = keyFingerprint(opts.signingKey);
+    this.publicKey = createPublicKey(opts.signingKey);
     this.checkpointEvery = opts.checkpointEvery ?? 1000;
     this.maxEntries = opts.segmentMaxEntries ?? 10_000;
     this.maxBytes = opts.segmentMaxBytes ?? 8 * 1024 * 1024;
     this.now = opts.now ?? (() => new Date());
     this.durable = opts.durable ?? true;
+    // A scheduled run that starts once the log is closing is skipped (shutdown does not wait for a prune).
+    this.retention = new RetentionSchedule({ days: opts.retentionDays ?? 0, now: this.now, prune: (cutoff, started) => this.queuePrune(cutoff, SYSTEM_ACTOR, started), report: opts.onRetention });
   }
 
   /** Opens (or creates) the log: takes the writer lock, recovers a torn tail (and records it), finds the head. */
@@ -96,7 +116,8 @@ export class AuditLog {
       let torn: TornTail | undefined;
       const last = segments[segments.length - 1];
       if (last) torn = await recoverTornTail(opts.dir, last, durable, now());
-      await dropTornCheckpoint(opts.dir, durable);
+      await dropTornLine(opts.dir, CHECKPOINTS_FILE, durable);
+      await dropTornLine(opts.dir, RETENTION_FILE, durable);
       const manifest = await readManifest(opts.dir);
       await sealUnindexed(opts.dir, segments, manifest, durable);
       // The head is the last entry of the last segment that has one (a new segment may still be empty).
@@ -113,6 +134,7 @@ export class AuditLog {
       }
       const log = new AuditLog(opts, lock, manifest, { head, lastCheckpointSeq: await readLastCheckpointSeq(opts.dir), seg });
       if (torn) await log.append({ actor: SYSTEM_ACTOR, kind: 'audit.torn-line', subject: { type: 'audit', id: torn.segment }, payload: { ...torn } });
+      log.retention.start();
       return log;
     } catch (e) {
       await lock.release();
@@ -136,6 +158,11 @@ export class AuditLog {
    */
   append(input: AuditInput): Promise<AuditEntry> {
     if (this.closing) return Promise.reject(new OversightError('io', 'the audit log is closed'));
+    return this.enqueue(input);
+  }
+
+  /** `append` minus the closed check: a prune that `close` waits for still records itself. */
+  private enqueue(input: AuditInput): Promise<AuditEntry> {
     if (this.failed) return Promise.reject(this.failed);
     const parsed = AuditInputSchema.safeParse(input);
     if (!parsed.success) {
@@ -190,10 +217,71 @@ export class AuditLog {
     return queryAudit(this.opts.dir, r.data);
   }
 
-  /** Waits for pending appends, writes the shutdown checkpoint, closes files, releases the lock. Idempotent. */
+  /**
+   * Deletes whole sealed segments whose every entry is older than `cutoff`, signed anchor first, and
+   * records an `audit.pruned` entry by `actor` (see `pruneSegments`; AUDIT_BROKEN when the segments to
+   * go do not verify). One prune at a time.
+   */
+  prune(cutoff: Date, actor: Approver = SYSTEM_ACTOR): Promise<PruneResult> {
+    if (this.closing) return Promise.reject(new OversightError('io', 'the audit log is closed'));
+    return this.queuePrune(() => cutoff, actor);
+  }
+
+  /** Applies `retentionDays` now (nothing when 0). Never rejects: the outcome goes to `onRetention`. */
+  applyRetention(): Promise<PruneResult | undefined> {
+    return this.closing ? Promise.resolve(undefined) : this.retention.run();
+  }
+
+  /** Resolves once no prune is running or queued (tests; close waits for it itself). */
+  async retentionIdle(): Promise<void> {
+    for (let p = this.pruning; ; p = this.pruning) {
+      await p;
+      if (p === this.pruning) return;
+    }
+  }
+
+  private queuePrune(cutoff: () => Date, actor: Approver): Promise<PruneResult>;
+  private queuePrune(cutoff: () => Date, actor: Approver, scheduled: () => void): Promise<PruneResult | undefined>;
+  private queuePrune(cutoff: () => Date, actor: Approver, scheduled?: () => void): Promise<PruneResult | undefined> {
+    const run = this.pruning.then(() => {
+      scheduled?.();
+      return scheduled && this.closing ? undefined : this.pruneNow(cutoff(), actor);
+    });
+    this.pruning = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pruneNow(asked: Date, actor: Approver): Promise<PruneResult> {
+    await this.idle();
+    // Nothing is newer than now: a later cutoff means the same, and an anchor never names a future time.
+    const now = this.now();
+    const cutoff = asked > now ? now : asked;
+    const { result, payload } = await pruneSegments({
+      ...{ dir: this.opts.dir, publicKey: this.publicKey, signingKey: this.opts.signingKey, fingerprint: this.fingerprint, now: this.now, durable: this.durable, cutoff },
+      position: () => ({ head: this.head, active: this.seg.file.name }),
+      checkpoint: () => this.checkpoint(),
+      unindex: (files) => this.updateManifest((m) => ({ version: 1, sealed: m.sealed.filter((x) => !files.includes(x.file)) })),
+    });
+    if (payload) await this.enqueue({ actor, kind: 'audit.pruned', subject: { type: 'audit', id: 'retention' }, payload });
+    return result;
+  }
+
+  /** Changes segments.json, one write at a time, in the order asked. */
+  private updateManifest(change: (m: Manifest) => Manifest): Promise<void> {
+    const run = this.manifestWrite.then(async () => {
+      this.manifest = change(this.manifest);
+      await writeManifest(this.opts.dir, this.manifest, this.durable);
+    });
+    this.manifestWrite = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for a running prune and pending appends, writes the shutdown checkpoint, closes files, releases the lock. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.retention.stop();
       try {
+        await this.retentionIdle();
         await this.idle();
         if (!this.failed) await this.queueCheckpoint();
       } finally {
@@ -297,11 +385,13 @@ export class AuditLog {
     const s = this.seg;
     await s.fh?.close();
     if (s.entries > 0 && s.minTs !== undefined && s.maxTs !== undefined) {
-      this.manifest = { version: 1, sealed: [...this.manifest.sealed.filter((m) => m.file !== s.file.name), { file: s.file.name, firstSeq: s.file.firstSeq, lastSeq: this.head.seq, bytes: s.bytes, minTs: s.minTs, maxTs: s.maxTs }] };
-      await writeManifest(this.opts.dir, this.manifest, this.durable);
+      const sealed = { file: s.file.name, firstSeq: s.file.firstSeq, lastSeq: this.head.seq, bytes: s.bytes, minTs: s.minTs, maxTs: s.maxTs };
+      await this.updateManifest((m) => ({ version: 1, sealed: [...m.sealed.filter((x) => x.file !== s.file.name), sealed] }));
     }
     const name = segmentName(firstSeq);
     this.seg = { file: { name, path: join(this.opts.dir, name), firstSeq }, fh: undefined, entries: 0, bytes: 0, minTs: undefined, maxTs: undefined };
+    // A segment was just sealed: it may be the one retention is waiting for (runs after this batch).
+    if (!this.closing) void this.retention.run();
   }
 
   /** Signs the head as it is now (not as it will be when the queued write runs). */
@@ -329,22 +419,5 @@ export class AuditLog {
     }
     this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq, head.seq);
     this.counters.checkpoints++;
-  }
-}
-
-/** Sealed segments missing from the index (a crash between rotation and its index write) are indexed now. */
-async function sealUnindexed(dir: string, segments: readonly SegmentFile[], manifest: Manifest, durable: boolean): Promise<void> {
-  const known = new Set(manifest.sealed.map((m) => m.file));
-  let changed = false;
-  for (const seg of segments.slice(0, -1)) {
-    if (known.has(seg.name)) continue;
-    const st = await readSegmentState(seg);
-    if (st.entries === 0 || st.minTs === undefined || st.maxTs === undefined) continue;
-    manifest.sealed.push({ file: seg.name, firstSeq: seg.firstSeq, lastSeq: st.head.seq, bytes: st.bytes, minTs: st.minTs, maxTs: st.maxTs });
-    changed = true;
-  }
-  if (changed) {
-    manifest.sealed.sort((a, b) => a.firstSeq - b.firstSeq);
-    await writeManifest(dir, manifest, durable);
   }
 }

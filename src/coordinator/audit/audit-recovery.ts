@@ -4,7 +4,7 @@ import { sha256Hex } from '../../core/crypto/hash';
 import { OversightError } from '../../core/errors';
 import { LineHasher, type LineFields } from '../../core/audit/audit-scan';
 import { auditLineTimestamp } from '../../core/audit/audit-line';
-import { CHECKPOINTS_FILE, ioError, syncDir, writeFileDurable, type SegmentFile } from './audit-files';
+import { CHECKPOINTS_FILE, ioError, RETENTION_FILE, syncDir, writeFileDurable, writeManifest, type Manifest, type SegmentFile } from './audit-files';
 
 /** What a torn tail was, for the `audit.torn-line` entry (never the bytes themselves: they may hold a secret). */
 export interface TornTail {
@@ -36,9 +36,12 @@ export async function recoverTornTail(dir: string, seg: SegmentFile, durable: bo
   return { segment: seg.name, bytes: torn.length, sha256: sha256Hex(torn), sideFile };
 }
 
-/** A checkpoint line cut short by a crash was never relied upon: it is dropped. */
-export async function dropTornCheckpoint(dir: string, durable: boolean): Promise<void> {
-  const file = join(dir, CHECKPOINTS_FILE);
+/**
+ * A checkpoint (or retention anchor) line cut short by a crash was never relied upon: it is dropped.
+ * `name`: `checkpoints.jsonl` or `retention.jsonl`.
+ */
+export async function dropTornLine(dir: string, name: typeof CHECKPOINTS_FILE | typeof RETENTION_FILE, durable: boolean): Promise<void> {
+  const file = join(dir, name);
   const data = await readFile(file).catch(() => undefined);
   if (data === undefined) return;
   const keep = data.lastIndexOf(0x0a) + 1;
@@ -93,4 +96,21 @@ export async function readSegmentState(seg: SegmentFile): Promise<SegmentState> 
   }
   state.head = { seq: f.seq, hash: f.hash };
   return state;
+}
+
+/** Sealed segments missing from the index (a crash between rotation and its index write) are indexed now. */
+export async function sealUnindexed(dir: string, segments: readonly SegmentFile[], manifest: Manifest, durable: boolean): Promise<void> {
+  const known = new Set(manifest.sealed.map((m) => m.file));
+  let changed = false;
+  for (const seg of segments.slice(0, -1)) {
+    if (known.has(seg.name)) continue;
+    const st = await readSegmentState(seg);
+    if (st.entries === 0 || st.minTs === undefined || st.maxTs === undefined) continue;
+    manifest.sealed.push({ file: seg.name, firstSeq: seg.firstSeq, lastSeq: st.head.seq, bytes: st.bytes, minTs: st.minTs, maxTs: st.maxTs });
+    changed = true;
+  }
+  if (changed) {
+    manifest.sealed.sort((a, b) => a.firstSeq - b.firstSeq);
+    await writeManifest(dir, manifest, durable);
+  }
 }

@@ -176,7 +176,7 @@ export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerif
     const h = hashAt(c.seq);
     if (h !== undefined && h !== c.hash) problems.push({ seq: c.seq, reason: 'edited', detail: `entry ${c.seq} differs from what checkpoint ${c.seq} signed: the chain up to it was rewritten` });
   }
-  if (anchor) checkAnchor(anchor, start, { ended: failFrom < 0 ? E : undefined, hashAt, problems, report, anchors: anchors?.valid.length ?? 0 });
+  const contradicted = anchor !== undefined && !checkAnchor(anchor, start, { ended: failFrom < 0 ? E : undefined, hashAt, problems, report, anchors: anchors?.valid.length ?? 0 });
   if (failFrom < 0) {
     if (E > start.seq) report.head = { seq: E - 1, hash: H };
     const last = cps.valid[cps.valid.length - 1];
@@ -188,6 +188,9 @@ export async function finishVerify(input: FinishVerifyInput): Promise<AuditVerif
     if (report.unanchored > 0) report.notes.push(`${report.unanchored} entries after the last checkpoint are chained but not yet signed`);
   }
   const first = problems.sort((a, b) => a.seq - b.seq)[0];
+  // A start the log or the anchor contradicts excuses nothing: the missing beginning is not reported as pruned.
+  if (report.pruned && (contradicted || problems.some((p) => p.seq <= start.seq || p.reason === 'anchor-mismatch'))) delete report.pruned;
+  if (report.pruned) report.notes.push(describePruned(report.pruned));
   if (first) {
     report.ok = false;
     report.firstBad = first.reason === 'deleted' && first.seq === 1 && !anchor ? { ...first, detail: `${first.detail}; ${anchors?.problems.length ? 'the retention anchor found was rejected' : 'no signed retention anchor says they were pruned'}` } : first;
@@ -226,12 +229,14 @@ function chainStart(scans: readonly SegmentScan[], names: readonly string[], anc
  * The newest anchor against the log: the entry it says was kept first must be there (the pruner never
  * deletes the segment holding the head), and when the log still holds the entry before it (a prune cut
  * short) that entry's hash must be the anchor's `prevHash`. Sets `report.pruned` when entries are gone.
+ * False when the log contradicts the anchor.
  */
 function checkAnchor(
   a: RetentionAnchor,
   start: ChainStart,
   c: { ended: number | undefined; hashAt: (seq: number) => string | undefined; problems: AuditFirstBad[]; report: AuditVerifyReport; anchors: number },
-): void {
+): boolean {
+  const before = c.problems.length;
   if (c.ended !== undefined && c.ended <= a.seq) {
     const end = c.ended - 1 < start.seq ? 'no entry is left' : `the log ends at seq ${c.ended - 1}`;
     c.problems.push({ seq: c.ended, reason: 'truncated', detail: `the retention anchor of ${a.ts} says entries from seq ${a.seq} on were kept, but ${end}` });
@@ -241,10 +246,8 @@ function checkAnchor(
     if (h !== undefined && h !== a.prevHash) c.problems.push({ seq: a.seq, reason: 'anchor-mismatch', detail: `entry ${a.seq - 1} has another hash than the retention anchor of ${a.ts} recorded for the last entry it pruned` });
     else if (h !== undefined) c.report.notes.push(`the retention prune of ${a.ts} did not finish: entries ${start.seq}..${a.seq - 1} are still here and may be deleted (they chain to its anchor)`);
   }
-  if (start.seq > 1) {
-    c.report.pruned = { beforeSeq: start.seq, at: a.ts, cutoff: a.cutoff, anchors: c.anchors };
-    c.report.notes.push(describePruned(c.report.pruned));
-  }
+  if (start.seq > 1) c.report.pruned = { beforeSeq: start.seq, at: a.ts, cutoff: a.cutoff, anchors: c.anchors };
+  return c.problems.length === before;
 }
 
 /**
