@@ -242,7 +242,12 @@ export class ApiServer {
           reject(new Refusal('INVALID_ARGUMENT', `The body is not valid JSON (${e instanceof Error ? e.message.slice(0, 200) : 'unparsable'}).`, { details: { field: 'body' } }));
         }
       });
-      req.once('error', () => reject(new Refusal('INVALID_ARGUMENT', 'The request body was cut off.', { details: { field: 'body' } })));
+      // A client that goes away mid-body: settle, so the request does not hang until shutdown.
+      const cutOff = () => reject(new Refusal('INVALID_ARGUMENT', 'The request body was cut off.', { details: { field: 'body' } }));
+      req.once('error', cutOff);
+      req.once('close', () => {
+        if (!req.complete) cutOff();
+      });
     });
   }
 
