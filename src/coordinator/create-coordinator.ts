@@ -7,6 +7,7 @@ import { DEFAULT_APPROVAL_TTL_MS } from '../core/approvals/approval-record';
 import { DeadLetterSchema } from '../core/coordination/dead-letter';
 import { ApprovalRequestSchema } from '../core/coordination/messages';
 import { sha256Hex } from '../core/crypto/hash';
+import { describeError } from '../core/errors';
 import { nodeFileSystem } from '../core/ports/node-file-system';
 import type { CrashPoint } from './approvals/approval-workflow';
 import { AuditLog } from './audit/audit-log';
@@ -24,6 +25,12 @@ export interface CreateCoordinatorOptions {
   /** The folder holding `compliance-server.js` and `installer-server.js` (the extension's or CLI's `dist/`). */
   distDir: string;
   settings?: Partial<CoordinatorSettings>;
+  /**
+   * Audit retention in whole days: sealed audit segments older than this are deleted (under a signed
+   * retention anchor, recorded as `audit.pruned`) at start, daily and after a rotation. 0 or absent:
+   * keep everything.
+   */
+  auditRetentionDays?: number;
   /** Options for both server connections (timeouts, retries, breaker, restart backoff, pings). */
   serverOptions?: Omit<ManagedServerOptions, 'name' | 'command' | 'args' | 'env' | 'log'>;
   /** The environment configured servers are started with (live assessments resolve `${env:X}` from it). */
@@ -44,7 +51,16 @@ export const DEFAULT_SETTINGS: CoordinatorSettings = { approvalTtlMs: DEFAULT_AP
 export async function createCoordinator(o: CreateCoordinatorOptions): Promise<Coordinator> {
   const layout = storeLayout(o.store);
   const keys = await loadOrCreateKeys(layout);
-  const audit = await AuditLog.open({ dir: layout.audit, signingKey: keys.signingKey, hmacKey: keys.auditHmacKey });
+  const audit = await AuditLog.open({
+    dir: layout.audit,
+    signingKey: keys.signingKey,
+    hmacKey: keys.auditHmacKey,
+    retentionDays: o.auditRetentionDays ?? 0,
+    onRetention: (r) => {
+      if ('error' in r) o.log(`audit retention failed (nothing more is deleted until it verifies): ${describeError(r.error)}`);
+      else if (r.result.deleted.length > 0) o.log(`audit retention: deleted ${r.result.deleted.length} segment(s), ${r.result.entries} entries; the log now starts at seq ${r.result.firstSeq}`);
+    },
+  });
   const env = o.env ?? process.env;
   const server = (name: 'compliance' | 'installer', inheritEnv: boolean) =>
     new ManagedServer({

@@ -26,6 +26,21 @@ export function enumSetting<const T extends readonly [string, ...string[]]>(cfg:
   return z.catch(z.enum(values), fallback).parse(cfg.get(key)) as T[number];
 }
 
+/** Longest audit retention a person can set (days; ten years). */
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
+
+/**
+ * `mcpOversight.audit.retentionDays`: whole days of audit log to keep; 0 (the default) keeps it for
+ * ever. Only the user's own value counts: the setting is scope `application`, and when the
+ * configuration can say where a value comes from, only the user settings' value is read, so a
+ * workspace can never shorten its own audit trail.
+ */
+export function auditRetentionDays(cfg: Configuration & { inspect?(key: string): { globalValue?: unknown } | undefined }): number {
+  const key = 'audit.retentionDays';
+  const value = cfg.inspect ? cfg.inspect(key)?.globalValue : cfg.get(key);
+  return numberSetting({ get: () => value }, key, { int: true, min: 0, max: MAX_AUDIT_RETENTION_DAYS, fallback: 0 });
+}
+
 /** The clients whose config files can be read (core/model/source.ts ClientIdSchema; a unit test keeps them equal). */
 export const CLIENT_IDS = ['kilocode-legacy', 'kilo', 'vscode', 'roo', 'cline', 'cursor', 'claude-desktop'] as const;
 export type ClientIdSetting = (typeof CLIENT_IDS)[number];

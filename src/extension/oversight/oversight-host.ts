@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { OversightError } from '../../core/errors';
 import type { Coordinator } from '../../coordinator/coordinator';
 import type { ExtensionCore } from '../core-loader';
-import { booleanSetting, numberSetting } from '../settings';
+import { auditRetentionDays, booleanSetting, numberSetting } from '../settings';
 
 /** The coordinator settings a person can change (package.json documents each). */
 export function coordinatorSettings(cfg: vscode.WorkspaceConfiguration) {
@@ -51,6 +51,8 @@ export class OversightHost implements vscode.Disposable {
         distDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath,
         toolVersion: this.version,
         settings: coordinatorSettings(cfg),
+        // Read when the coordinator starts (a change applies from the next start, e.g. a window reload).
+        auditRetentionDays: auditRetentionDays(cfg),
         log: (line) => this.log.info(line),
       });
       await c.start();

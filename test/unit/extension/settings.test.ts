@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientIdSchema } from '../../../src/core/model/source';
-import { booleanSetting, CLIENT_IDS, enumSetting, numberSetting, sourceSettings, stringSetting } from '../../../src/extension/settings';
+import { auditRetentionDays, booleanSetting, CLIENT_IDS, enumSetting, numberSetting, sourceSettings, stringSetting } from '../../../src/extension/settings';
 
 const cfg = (value: unknown) => ({ get: () => value });
 
@@ -39,5 +39,21 @@ describe('sourceSettings (mcpOversight.sources, mcpOversight.extraConfigPaths)',
   it('extra paths: strings only, trimmed, blanks dropped; malformed -> none', () => {
     assert.deepEqual(sourceSettings(cfgOf({ extraConfigPaths: [' team/mcp.json ', '', '  '] })), { extraFiles: ['team/mcp.json'] });
     assert.deepEqual(sourceSettings(cfgOf({ extraConfigPaths: [1, 'x'] })), { extraFiles: [] });
+  });
+});
+
+describe('auditRetentionDays (mcpOversight.audit.retentionDays)', () => {
+  it('whole days from 0 (keep for ever) to 3650; anything else keeps for ever', () => {
+    const of = (v: unknown) => auditRetentionDays(cfg(v));
+    assert.equal(of(undefined), 0);
+    assert.equal(of(90), 90);
+    assert.equal(of(0), 0);
+    assert.equal(of(3650), 3650);
+    for (const bad of [-1, 3651, 1.5, '90', null]) assert.equal(of(bad), 0, String(bad));
+  });
+  it('only the user settings count: a workspace or folder value cannot shorten the audit trail', () => {
+    const inspecting = (v: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown }) => ({ get: () => v.workspaceFolderValue ?? v.workspaceValue ?? v.globalValue, inspect: () => v });
+    assert.equal(auditRetentionDays(inspecting({ workspaceValue: 1 })), 0);
+    assert.equal(auditRetentionDays(inspecting({ globalValue: 365, workspaceFolderValue: 1 })), 365);
   });
 });
