@@ -6,7 +6,7 @@ import type { AuditEntry } from '../core/audit/audit-entry';
 import { renderAuditCsv, renderAuditJson, type AuditExportMeta } from '../core/audit/audit-export';
 import type { AuditQuery } from '../core/audit/audit-query';
 import { renderAuditMarkdown } from '../core/audit/audit-report-md';
-import type { AuditVerifyReport } from '../core/audit/audit-verify';
+import { describePruned, type AuditVerifyReport } from '../core/audit/audit-verify';
 import { canonicalJson } from '../core/crypto/canonical-json';
 import { describeError, isOversightError, OversightError } from '../core/errors';
 import type { Approver } from '../core/grants/grant-schema';
@@ -66,6 +66,7 @@ function describeReport(r: AuditVerifyReport, dir: string, keyFile: string, fing
   const size = `${(r.bytes / 1024 / 1024).toFixed(1)} MiB`;
   if (r.ok) {
     out.push(`audit log OK: ${r.entries} entries in ${r.segments} segment(s) (${size}), ${r.checkpoints} signed checkpoint(s).`);
+    if (r.pruned) out.push(`  ${describePruned(r.pruned)}.`);
     if (r.head) out.push(`  head: seq ${r.head.seq} ${r.head.hash}`);
     if (r.lastCheckpoint) out.push(`  last checkpoint: seq ${r.lastCheckpoint.seq} at ${r.lastCheckpoint.ts}`);
     if (r.unanchored > 0) out.push(`  ${r.unanchored} entries after the last checkpoint are chained but not yet signed (the coordinator signs every 1,000 entries and at shutdown).`);
@@ -75,7 +76,7 @@ function describeReport(r: AuditVerifyReport, dir: string, keyFile: string, fing
     if (b.file !== undefined) out.push(`  at ${sanitizeForTerminal(b.file.includes('/') ? b.file : `${dir}/${b.file}`)}${b.line !== undefined ? `:${b.line}` : ''}`);
     out.push(`  entries before seq ${b.seq} verified; from seq ${b.seq} on the log cannot be relied upon. Keep the folder as evidence (docs/AUDIT.md).`);
   }
-  for (const n of r.notes) out.push(`  note: ${sanitizeForTerminal(n)}`);
+  for (const n of r.notes) if (!(r.ok && r.pruned && n === describePruned(r.pruned))) out.push(`  note: ${sanitizeForTerminal(n)}`);
   out.push(`  verified with ${keyFile} (key ${fingerprint.slice(0, 16)}…)${anchored ? '' : '; pass --public-key with a copy kept outside the store to rule out a replaced key'}.`);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../crypto/canonical-json';
 import type { AuditEntry } from './audit-entry';
 import type { AuditExportMeta } from './audit-export';
+import { describePruned } from './audit-verify';
 
 /**
  * A Markdown compliance report: integrity verdict first, then who decided what, what ran, what failed,
@@ -23,6 +24,7 @@ export function renderAuditMarkdown(entries: readonly AuditEntry[], meta: AuditE
   if (v === undefined) out.push('Not verified: no public key was available.');
   else if (v.ok) {
     out.push(`**Verified.** ${v.entries} entries in ${v.segments} segment(s), hash chain intact; ${v.checkpoints} signed checkpoint(s)` + (v.lastCheckpoint ? `, the last at seq ${v.lastCheckpoint.seq} (${md(v.lastCheckpoint.ts)})` : '') + '.');
+    if (v.pruned) out.push('', `${md(describePruned(v.pruned).replace(/^e/, 'E'))}.`);
     if (v.unanchored > 0) out.push('', `${v.unanchored} entries after the last checkpoint are chained but not yet signed.`);
   } else if (v.firstBad) {
     out.push(`**BROKEN at seq ${v.firstBad.seq} (${v.firstBad.reason}).** ${md(v.firstBad.detail)}`, '', 'Entries from that seq on cannot be relied upon.');

@@ -5,16 +5,11 @@ import type { AuditVerifyReport } from '../../core/audit/audit-verify';
 import type { Coordinator } from '../../coordinator/coordinator';
 import { currentApprover } from '../approvals/approval-commands';
 import type { ExtensionCore } from '../core-loader';
+import { describeVerify } from './audit-view-model';
 
 /** Verifies the workspace's audit log against the store's public key. Reads only; needs no lock. */
 export async function verifyAudit(store: string, core: () => ExtensionCore): Promise<AuditVerifyReport> {
   return core().verifyAudit(store);
-}
-
-export function describeVerify(r: AuditVerifyReport): string {
-  if (r.ok) return `The audit log verifies: ${r.entries} entries, ${r.checkpoints} signed checkpoint(s)${r.unanchored > 0 ? `, ${r.unanchored} newest entries not yet under a checkpoint` : ''}.`;
-  const bad = r.firstBad;
-  return `The audit log is BROKEN${bad ? ` at seq ${bad.seq} (${bad.reason}${bad.file ? `, ${bad.file}${bad.line ? `:${bad.line}` : ''}` : ''}): ${bad.detail}` : ''}. Keep a copy of the store folder before anything else writes to it.`;
 }
 
 export async function verifyAuditCommand(store: string, core: () => ExtensionCore): Promise<void> {

@@ -191,13 +191,29 @@ export function verifyView(state: { status: 'unverified' } | { status: 'running'
       const signed = r.unanchored === 0 && r.lastCheckpoint !== undefined;
       const details = [
         `${r.entries} entries in ${r.segments} segment(s), ${r.checkpoints} signed checkpoint(s).`,
+        ...(r.pruned ? [clip(prunedSentence(r.pruned))] : []),
         ...(r.lastCheckpoint !== undefined ? [`Last signed checkpoint: seq ${r.lastCheckpoint.seq} at ${r.lastCheckpoint.ts}.`] : []),
         ...(r.unanchored > 0 ? [`The newest ${r.unanchored} entries are chained but not yet under a signed checkpoint (one is written every 1,000 entries and at shutdown).`] : []),
-        ...r.notes.filter((n) => !n.includes('after the last checkpoint')).slice(0, 5).map(clip),
+        ...r.notes.filter((n) => !n.includes('after the last checkpoint') && !n.startsWith('entries before seq')).slice(0, 5).map(clip),
       ];
       return { status: 'ok', text: `Verified up to seq ${r.head.seq} at ${at}${signed ? ' (checkpoint signed)' : ''}`, details };
     }
   }
+}
+
+/** The verify result as one notification's text (Verify the Audit Log). */
+export function describeVerify(r: AuditVerifyReport): string {
+  if (r.ok) return `The audit log verifies: ${r.entries} entries, ${r.checkpoints} signed checkpoint(s)${r.unanchored > 0 ? `, ${r.unanchored} newest entries not yet under a checkpoint` : ''}.${r.pruned ? ` ${prunedSentence(r.pruned)}` : ''}`;
+  const bad = r.firstBad;
+  return `The audit log is BROKEN${bad ? ` at seq ${bad.seq} (${bad.reason}${bad.file ? `, ${bad.file}${bad.line ? `:${bad.line}` : ''}` : ''}): ${bad.detail}` : ''}. Keep a copy of the store folder before anything else writes to it.`;
+}
+
+/**
+ * "Entries before seq N were pruned by retention on DATE." The core's `describePruned` says the same
+ * (the glue may not import it at runtime); a unit test keeps the two in step.
+ */
+export function prunedSentence(p: NonNullable<AuditVerifyReport['pruned']>): string {
+  return `Entries before seq ${p.beforeSeq} were pruned by retention on ${p.at.slice(0, 10)} (older than ${p.cutoff}; signed retention anchor).`;
 }
 
 function clip(s: string): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeRetentionAnchorLine, signRetentionAnchor, type RetentionAnchor } from '../../../src/core/audit/audit-anchor';
 import { encodeAuditLine } from '../../../src/core/audit/audit-line';
+import { renderAuditMarkdown } from '../../../src/core/audit/audit-report-md';
 import type { AuditEntry } from '../../../src/core/audit/audit-entry';
 import { generateGrantKeyPair } from '../../../src/core/grants/grant-crypto';
 import { isOversightError } from '../../../src/core/errors';
@@ -95,6 +96,7 @@ describe('audit retention', () => {
     assert.equal(r.head?.seq, 40);
     assert.deepEqual(r.pruned, { beforeSeq: 31, at: a.ts, cutoff: a.cutoff, anchors: 1 });
     assert.ok(r.notes.some((n) => n.startsWith(`entries before seq 31 were pruned by retention on ${a.ts.slice(0, 10)}`)), r.notes.join(' | '));
+    assert.match(renderAuditMarkdown([], { generatedAt: 'now', query: {}, verify: r }), new RegExp(`\\*\\*Verified\\.\\*\\*[^\\n]*\\n\\nEntries before seq 31 were pruned by retention on ${a.ts.slice(0, 10)}`));
 
     // The log carries on, and a second prune continues the anchors' chain.
     const again = await openLog(dir, { segmentMaxEntries: 10, checkpointEvery: 5, now: c.now });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AUDIT_KINDS } from '../../../src/core/audit/audit-entry';
 import { AuditQuerySchema } from '../../../src/core/audit/audit-query';
-import type { AuditVerifyReport } from '../../../src/core/audit/audit-verify';
-import { filterToQuery, mergeOlder, normalizeFilter, olderQuery, summarize, toRow, verifyView } from '../../../src/extension/audit/audit-view-model';
+import { describePruned, type AuditVerifyReport } from '../../../src/core/audit/audit-verify';
+import { describeVerify, filterToQuery, mergeOlder, normalizeFilter, olderQuery, prunedSentence, summarize, toRow, verifyView } from '../../../src/extension/audit/audit-view-model';
 import { AUDIT_VIEW_KINDS, AUDIT_VIEW_LIMITS, AuditHostToWebviewSchema, AuditRowSchema, AuditWebviewToHostSchema } from '../../../src/protocol/audit-view';
 import { entry, EVIL, RTL } from './audit-view-fixtures';
 
@@ -89,6 +89,16 @@ describe('audit panel view model', () => {
     assert.equal(verifyView({ status: 'error', message: 'no public key' }).details[0], 'no public key');
     assert.equal(verifyView({ status: 'done', report: { ...ok, entries: 0, head: undefined, lastCheckpoint: undefined }, at }).text, 'Verified at 2026-03-01T12:00:00.000Z: the log is empty');
     for (const v of [broken, tail]) assert.ok(AuditHostToWebviewSchema.safeParse({ type: 'verify', state: v }).success);
+  });
+
+  it('a log pruned by retention says from which seq, when, and that a signed anchor vouches for it (the core\u2019s words)', () => {
+    const pruned = { beforeSeq: 10_001, at: '2026-06-01T03:00:00.000Z', cutoff: '2026-03-03T03:00:00.000Z', anchors: 1 };
+    const report: AuditVerifyReport = { ok: true, entries: 200, checkpoints: 1, segments: 1, bytes: 1, head: { seq: 10_200, hash: 'a'.repeat(64) }, lastCheckpoint: { seq: 10_200, ts: pruned.at }, unanchored: 0, pruned, notes: [describePruned(pruned)] };
+    const v = verifyView({ status: 'done', report, at: new Date(pruned.at) });
+    assert.equal(v.details[1], 'Entries before seq 10001 were pruned by retention on 2026-06-01 (older than 2026-03-03T03:00:00.000Z; signed retention anchor).');
+    assert.equal(v.details.filter((d) => /pruned by retention/i.test(d)).length, 1, 'said once, not again as a note');
+    assert.equal(prunedSentence(pruned), `E${describePruned(pruned).slice(1)}.`);
+    assert.match(describeVerify(report), /^The audit log verifies: 200 entries, 1 signed checkpoint\(s\)\. Entries before seq 10001 were pruned by retention on 2026-06-01/);
   });
 
   it('the page\u2019s messages: filters are bounded and strict; unknown kinds and extra keys are refused', () => {
