@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { AUDIT_KINDS, AuditKindSchema, type AuditKind } from '../core/audit/audit-entry';
 import { OversightError } from '../core/errors';
 
-/** `mcp-oversight audit verify|show|export`: where the store is, which entries, what format. */
+/** `mcp-oversight audit verify|show|export|prune`: where the store is, which entries, what format. */
 export const AuditCliOptionsSchema = z.object({
-  action: z.enum(['verify', 'show', 'export']),
+  action: z.enum(['verify', 'show', 'export', 'prune']),
   store: z.string().min(1),
   publicKey: z.string().min(1).optional(),
   json: z.boolean(),
@@ -17,6 +17,8 @@ export const AuditCliOptionsSchema = z.object({
   until: z.string().optional(),
   format: z.enum(['json', 'csv', 'markdown']).optional(),
   output: z.string().optional(),
+  /** prune: delete whole closed segments whose every entry is older than this (ISO time). */
+  olderThan: z.string().optional(),
 });
 export type AuditCliOptions = z.infer<typeof AuditCliOptionsSchema>;
 
@@ -25,8 +27,8 @@ export const STORE_ENV = 'MCP_OVERSIGHT_STORE';
 /** Parses `audit ACTION [options]` (argv after `audit`). Throws OversightError('usage') saying what to do. */
 export function parseAuditCommand(argv: readonly string[], env: NodeJS.ProcessEnv, now: Date): AuditCliOptions {
   const [action, ...rest] = argv;
-  if (action !== 'verify' && action !== 'show' && action !== 'export') {
-    throw new OversightError('usage', action === undefined ? 'audit needs an action: verify, show or export.' : `Unknown audit action "${action}". Actions: verify, show, export.`);
+  if (action !== 'verify' && action !== 'show' && action !== 'export' && action !== 'prune') {
+    throw new OversightError('usage', action === undefined ? 'audit needs an action: verify, show, export or prune.' : `Unknown audit action "${action}". Actions: verify, show, export, prune.`);
   }
   let parsed;
   try {
@@ -46,6 +48,7 @@ export function parseAuditCommand(argv: readonly string[], env: NodeJS.ProcessEn
         until: { type: 'string' },
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
+        'older-than': { type: 'string' },
       },
     });
   } catch (e) {
@@ -61,6 +64,9 @@ export function parseAuditCommand(argv: readonly string[], env: NodeJS.ProcessEn
     if (given.length > 0) throw new OversightError('usage', `audit ${action} does not take ${given.map((n) => `--${n}`).join(', ')} (${allowed}).`);
   };
   if (action === 'verify') only(['limit', 'kind', 'server', 'actor', 'since', 'until', 'format', 'output'], 'it checks the whole log');
+  if (action === 'prune') only(['limit', 'kind', 'server', 'actor', 'since', 'until', 'format', 'output'], 'it deletes whole segments by age: --older-than');
+  if (action !== 'prune') only(['older-than'], 'only prune does');
+  if (action === 'prune' && v['older-than'] === undefined) throw new OversightError('usage', 'audit prune needs --older-than AGE (e.g. 90d) or a date: closed segments whose every entry is older are deleted.');
   if (action !== 'verify') only(['public-key'], 'only verify does');
   if (action === 'show') only(['format', 'output'], 'use audit export for files');
   if (action === 'export') only(['json', 'limit'], 'use --format json; export writes every matching entry');
@@ -81,6 +87,7 @@ export function parseAuditCommand(argv: readonly string[], env: NodeJS.ProcessEn
     until: v.until === undefined ? undefined : parseTime(v.until, '--until', now),
     format: v.format,
     output: v.output,
+    olderThan: v['older-than'] === undefined ? undefined : parseTime(v['older-than'], '--older-than', now),
   });
   if (!r.success) throw new OversightError('usage', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return r.data;
@@ -114,6 +121,9 @@ export const AUDIT_USAGE = `  mcp-oversight audit verify [--store DIR] [--public
                                           The newest entries (default 20), newest first
   mcp-oversight audit export --format json|csv|markdown [-o FILE] [--store DIR] [filters]
                                           Every matching entry, oldest first; markdown is a compliance report
+  mcp-oversight audit prune --older-than AGE|DATE [--store DIR] [--json]
+                                          Delete closed segments whose every entry is older (e.g. 90d), after
+                                          a signed retention anchor; recorded as audit.pruned; verify still passes
 
 Options for audit:
       --store DIR                 The coordinator's store folder (default: $${STORE_ENV}); the log is DIR/audit
@@ -123,5 +133,7 @@ Options for audit:
       --server NAME               Only entries about this MCP server
       --actor ID                  Only entries by this actor id
       --since TIME / --until TIME From (inclusive) / before (exclusive): 2026-03-01, an ISO time, or 30m, 24h, 7d ago
+      --older-than AGE|DATE       prune: 90d, 2026-01-01 or an ISO time (needs the store's signing key; refused
+                                  while the coordinator has the log open, and when the old segments do not verify)
   show and export are themselves recorded as audit.accessed entries when the store's signing key is readable.
 `;

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { describeError, isOversightError, OversightError } from '../core/errors'
 import type { Approver } from '../core/grants/grant-schema';
 import { parseGrantPrivateKey, parseGrantPublicKey } from '../core/grants/grant-crypto';
 import { sanitizeForTerminal } from '../core/report/ansi';
-import { AuditLog } from '../coordinator/audit/audit-log';
+import { AuditLog, type PruneResult } from '../coordinator/audit/audit-log';
 import { queryAudit } from '../coordinator/audit/audit-reader';
 import { verifyAuditStore } from '../coordinator/audit/verify-store';
 import { storeLayout } from '../coordinator/store-layout';
@@ -20,7 +21,7 @@ import type { AuditCliOptions } from './audit-options';
 import type { CliIo } from './run-cli';
 import { writeFileAtomic } from './write-atomic';
 
-/** `audit verify|show|export`. Exit codes: 0 fine; 1 the log is broken; 2 usage or I/O problems. */
+/** `audit verify|show|export|prune`. Exit codes: 0 fine; 1 the log is broken; 2 usage or I/O problems. */
 export async function runAudit(io: CliIo, o: AuditCliOptions): Promise<number> {
   const layout = storeLayout(resolve(io.cwd, o.store));
   try {
@@ -31,6 +32,8 @@ export async function runAudit(io: CliIo, o: AuditCliOptions): Promise<number> {
         return await show(io, o, layout);
       case 'export':
         return await exportLog(io, o, layout);
+      case 'prune':
+        return await prune(io, o, layout);
     }
   } catch (e) {
     if (isOversightError(e) && e.code === 'AUDIT_BROKEN') {
@@ -129,21 +132,57 @@ function definedOnly(q: AuditQuery): AuditQuery {
  * are readable and no coordinator holds the log open. Otherwise the read goes on, and says it was not recorded.
  */
 async function recordAccess(io: CliIo, layout: Layout, payload: Record<string, unknown>): Promise<void> {
-  const keys = await Promise.all([readFile(layout.signingKey, 'utf8').catch(() => undefined), readFile(layout.auditHmacKey, 'utf8').catch(() => undefined)]);
-  const [pem, hmacHex] = keys;
-  if (pem === undefined || hmacHex === undefined || !/^[0-9a-f]{64}$/.test(hmacHex.trim())) {
+  const keys = await writerKeys(layout);
+  if (!keys) {
     io.stderr('mcp-oversight: note: read-only access (the store\'s signing key is not readable here): this read is not recorded in the audit log.\n');
     return;
   }
   let log: AuditLog | undefined;
   try {
-    log = await AuditLog.open({ dir: layout.audit, signingKey: parseGrantPrivateKey(pem, layout.signingKey), hmacKey: Buffer.from(hmacHex.trim(), 'hex'), ...(io.now ? { now: io.now } : {}) });
+    log = await AuditLog.open({ dir: layout.audit, ...keys, ...(io.now ? { now: io.now } : {}) });
     await log.append({ actor: cliActor(io), kind: 'audit.accessed', subject: { type: 'audit', id: 'cli' }, payload });
   } catch (e) {
     io.stderr(`mcp-oversight: note: this read is not recorded in the audit log: ${sanitizeForTerminal(describeError(e))}\n`);
   } finally {
     await log?.close().catch(() => undefined);
   }
+}
+
+/** The keys a writer of the log needs (signing, HMAC), when this user can read them. */
+async function writerKeys(layout: Layout): Promise<{ signingKey: KeyObject; hmacKey: Buffer } | undefined> {
+  const [pem, hmacHex] = await Promise.all([readFile(layout.signingKey, 'utf8').catch(() => undefined), readFile(layout.auditHmacKey, 'utf8').catch(() => undefined)]);
+  if (pem === undefined || hmacHex === undefined || !/^[0-9a-f]{64}$/.test(hmacHex.trim())) return undefined;
+  return { signingKey: parseGrantPrivateKey(pem, layout.signingKey), hmacKey: Buffer.from(hmacHex.trim(), 'hex') };
+}
+
+/**
+ * `audit prune --older-than`: what the retention setting does, by hand (docs/AUDIT.md, "Retention"),
+ * recorded as `audit.pruned` by the OS user. Takes the writer's lock, so it is refused while a
+ * coordinator has the log open; AUDIT_BROKEN (exit 1) when the segments to go do not verify.
+ */
+async function prune(io: CliIo, o: AuditCliOptions, layout: Layout): Promise<number> {
+  const keys = await writerKeys(layout);
+  if (!keys) throw new OversightError('usage', `audit prune needs the store's signing and audit keys (${layout.signingKey}, ${layout.auditHmacKey}): the deletion is signed and recorded.`);
+  const log = await AuditLog.open({ dir: layout.audit, ...keys, ...(io.now ? { now: io.now } : {}) });
+  let result: PruneResult;
+  try {
+    result = await log.prune(new Date(o.olderThan as string), cliActor(io));
+  } finally {
+    await log.close();
+  }
+  if (o.json) io.stdout(JSON.stringify({ store: layout.store, cutoff: o.olderThan, ...result }, null, 2) + '\n');
+  else if (result.deleted.length === 0) io.stdout(`nothing pruned: ${sanitizeForTerminal(result.note ?? 'no closed segment is old enough')}.\n`);
+  else {
+    const a = result.anchor;
+    io.stdout(
+      [
+        `pruned ${result.entries} audit entries in ${result.deleted.length} segment(s): ${result.deleted.join(', ')}.`,
+        `  the log now starts at seq ${result.firstSeq}${a ? `; signed retention anchor at ${a.ts} (entry ${a.seq} chains to ${a.prevHash})` : ' (finishing an earlier prune)'}.`,
+        '  recorded as an audit.pruned entry; "mcp-oversight audit verify" reports the entries before that seq as pruned.',
+      ].join('\n') + '\n',
+    );
+  }
+  return 0;
 }
 
 function cliActor(io: CliIo): Approver {

@@ -8,6 +8,7 @@ import { renderAuditMarkdown } from '../../../src/core/audit/audit-report-md';
 import type { AuditEntry } from '../../../src/core/audit/audit-entry';
 import { generateGrantKeyPair } from '../../../src/core/grants/grant-crypto';
 import { isOversightError } from '../../../src/core/errors';
+import { parseAuditCommand } from '../../../src/cli/audit-options';
 import { verifyAuditStore, type AuditLog, type PruneResult } from '../../../src/coordinator/audit/audit-log';
 import { input, KEYS, openLog, tempDir } from './helpers';
 
@@ -351,5 +352,17 @@ describe('audit retention', () => {
     appendFileSync(join(dir, 'checkpoints.jsonl'), '{"seq":3}\n');
     await assert.rejects(log.prune(ninetyDaysAgo(c)), (e: unknown) => isOversightError(e) && e.code === 'AUDIT_BROKEN' && /checkpoints\.jsonl does not verify/.test(e.message));
     await log.close();
+  });
+});
+
+describe('audit prune CLI options', () => {
+  const now = new Date('2026-03-10T12:00:00.000Z');
+  it('--older-than is required, parsed like --since, and taken by prune only', () => {
+    assert.equal(parseAuditCommand(['prune', '--store', 's', '--older-than', '90d'], {}, now).olderThan, '2025-12-10T12:00:00.000Z');
+    assert.equal(parseAuditCommand(['prune', '--store', 's', '--older-than', '2026-01-01', '--json'], {}, now).olderThan, '2026-01-01T00:00:00Z');
+    assert.throws(() => parseAuditCommand(['prune', '--store', 's'], {}, now), /needs --older-than/);
+    assert.throws(() => parseAuditCommand(['prune', '--store', 's', '--older-than', 'later'], {}, now), /--older-than "later" is not a time/);
+    assert.throws(() => parseAuditCommand(['prune', '--store', 's', '--older-than', '9d', '--kind', 'auth.failed'], {}, now), /does not take --kind/);
+    assert.throws(() => parseAuditCommand(['show', '--store', 's', '--older-than', '9d'], {}, now), /does not take --older-than \(only prune does\)/);
   });
 });
