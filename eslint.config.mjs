@@ -52,7 +52,7 @@ export default tseslint.config(
   },
   {
     // The extension's glue (dist/extension.js) stays small: the coordinator, the static assessment, the
-    // audit store and classic zod are in dist/extension-core.js, which src/extension/core-entry.ts builds
+    // audit store, the HTTP API (src/api: jose, asn1) and classic zod are in dist/extension-core.js, which src/extension/core-entry.ts builds
     // and core-loader.ts requires on first use. Types may cross (`import type`); code goes through the facade.
     files: ['src/extension/**/*.ts'],
     ignores: ['src/extension/core-entry.ts'],
@@ -63,7 +63,7 @@ export default tseslint.config(
           paths: ['zod', 'zod/v4', 'zod/v3', 'cockatiel'].map((name) => ({ name, allowTypeImports: true, message: 'Heavy at activation: use zod/mini (src/extension/settings.ts) or reach it through the facade (src/extension/core-entry.ts, core-loader.ts).' })),
           patterns: [
             {
-              group: ['**/coordinator/**', '**/core/assess/**', '**/core/config/**', '**/core/rules/**', '**/core/audit/**', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/**', '**/core-entry'],
+              group: ['**/coordinator/**', '**/api/**', '**/core/assess/**', '**/core/config/**', '**/core/rules/**', '**/core/audit/**', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/**', '**/core-entry'],
               allowTypeImports: true,
               message: 'Loaded lazily: take it from the facade (src/extension/core-entry.ts) through the `core` getter extension.ts passes down; `import type` is fine.',
             },

@@ -10,6 +10,10 @@
  * the glue tells them apart by `isOversightError` (name + code), never by `instanceof`.
  */
 import { readFile } from 'node:fs/promises';
+import { decodeJwt } from 'jose';
+import { apiSigningKeyFromPem } from '../api/auth/jwt-keys';
+import { localIssuer, mintApiToken } from '../api/auth/jwt';
+import type { Role } from '../api/permissions';
 import type { AuditVerifyReport } from '../core/audit/audit-verify';
 import { parseGrantPublicKey } from '../core/grants/grant-crypto';
 import { SeveritySchema, type Severity } from '../core/model/severity';
@@ -23,6 +27,11 @@ export { nodeFileSystem } from '../core/ports/node-file-system';
 export { renderTable } from '../core/report/table-report';
 export { renderAuditCsv, renderAuditJson } from '../core/audit/audit-export';
 export { renderAuditMarkdown } from '../core/audit/audit-report-md';
+export { startApi } from '../api/start-api';
+export { ApiKeyStore } from '../api/auth/api-keys';
+export { newApiSigningKeyPem } from '../api/auth/jwt-keys';
+export { parseTtl } from '../api/auth/jwt';
+export { ROLE_PERMISSIONS, ROLES } from '../api/permissions';
 
 /** A severity setting as written by a person: the documented default for anything malformed. */
 export function parseSeverity(value: unknown, fallback: Severity): Severity {
@@ -34,4 +43,23 @@ export async function verifyAudit(store: string): Promise<AuditVerifyReport> {
   const layout = storeLayout(store);
   const key = parseGrantPublicKey(await readFile(layout.publicKey, 'utf8'), layout.publicKey);
   return verifyAuditStore(layout.audit, key);
+}
+
+export interface IssuedApiToken {
+  token: string;
+  jti: string;
+  expiresAt: string;
+  issuer: string;
+}
+
+/**
+ * An API token signed with the workspace's key (kept by the extension in SecretStorage), exactly as
+ * `mcp-oversight token create` makes one; `jti` and `expiresAt` are what the audit log records.
+ */
+export async function issueApiToken(o: { signingKeyPem: string; role: Role; subject: string; name?: string; ttlSeconds: number; now?: Date }): Promise<IssuedApiToken> {
+  const key = apiSigningKeyFromPem(o.signingKeyPem);
+  const issuer = localIssuer(key.kid);
+  const token = await mintApiToken({ key, issuer, role: o.role, subject: o.subject, ttlSeconds: o.ttlSeconds, ...(o.now ? { now: o.now } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
+  const claims = decodeJwt(token);
+  return { token, jti: String(claims.jti), expiresAt: new Date(Number(claims.exp) * 1000).toISOString(), issuer };
 }
