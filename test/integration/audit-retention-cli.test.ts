@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { AuditEntry } from '../../src/core/audit/audit-entry';
@@ -78,12 +78,9 @@ describe('mcp-oversight audit prune (the built CLI)', () => {
     const broken = cli(['verify', '--store', store]);
     assert.equal(broken.code, 1);
     assert.match(broken.stdout, /audit log BROKEN at seq 25 \(edited\)/);
-    const refused = cli(['prune', '--store', store, '--older-than', '0d']);
-    assert.equal(refused.code, 1, 'prune refuses to work on a log that does not verify');
-    assert.match(refused.stderr, /audit retention deleted nothing/);
   });
 
-  it('refuses while a coordinator has the log open, and without the signing key; says what --older-than takes', async () => {
+  it('refuses while a coordinator has the log open, when an old segment does not verify, and without the signing key; says what --older-than takes', async () => {
     const store = await oldStore(root);
     const layout = storeLayout(store);
     const open = await AuditLog.open({ dir: layout.audit, signingKey: KEYS.privateKey, hmacKey: HMAC });
@@ -98,8 +95,15 @@ describe('mcp-oversight audit prune (the built CLI)', () => {
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /needs --older-than/);
     assert.match(cli(['prune', '--store', store, '--older-than', 'soon']).stderr, /--older-than "soon" is not a time/);
-    writeFileSync(layout.signingKey, '');
+    // An old segment changed: prune refuses (exit 1) rather than delete the evidence under a signature.
+    const seg = join(layout.audit, 'segment-000000000009.jsonl');
+    writeFileSync(seg, readFileSync(seg, 'utf8').replace('"n":', '"n":1'));
+    const refused = cli(['prune', '--store', store, '--older-than', '90d']);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /audit retention deleted nothing: segment-000000000009\.jsonl does not verify/);
+    unlinkSync(layout.signingKey);
     assert.match(cli(['prune', '--store', store, '--older-than', '90d']).stderr, /needs the store's signing and audit keys/);
     assert.equal(readdirSync(layout.audit).filter((f) => f.startsWith('segment-')).length, 4, 'nothing was deleted');
+    assert.equal(readdirSync(layout.audit).includes('retention.jsonl'), false, 'and no anchor written');
   });
 });
