@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { LineHasher, scanSegment, type SegmentScan } from '../../core/audit/audit-scan';
 import { readRetentionAnchors } from '../../core/audit/audit-anchor';
 import { finishVerify, readCheckpoints, wantedSeqs, type AuditVerifyReport } from '../../core/audit/audit-verify';
-import { OversightError } from '../../core/errors';
+import { isOversightError, OversightError } from '../../core/errors';
 import { CHECKPOINTS_FILE, ioError, listSegments, RETENTION_FILE, type SegmentFile } from './audit-files';
 import type { ScanJob, ScanReply, ScanWorkerData } from './scan-worker';
 
@@ -39,6 +39,16 @@ export interface VerifyStoreOptions {
  * written at that very moment would show as 'torn').
  */
 export async function verifyAuditStore(dir: string, publicKey: KeyObject, opts: VerifyStoreOptions = {}): Promise<AuditVerifyReport> {
+  try {
+    return await verifyOnce(dir, publicKey, opts);
+  } catch (e) {
+    // A segment a retention prune deleted between listing and reading it: look at the folder again, once.
+    if (isOversightError(e) && e.code === 'io' && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return verifyOnce(dir, publicKey, opts);
+    throw e;
+  }
+}
+
+async function verifyOnce(dir: string, publicKey: KeyObject, opts: VerifyStoreOptions): Promise<AuditVerifyReport> {
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new OversightError('usage', `no audit log at ${dir} (the folder does not exist)`);
   const segments = await listSegments(dir);

@@ -366,3 +366,27 @@ describe('audit prune CLI options', () => {
     assert.throws(() => parseAuditCommand(['show', '--store', 's', '--older-than', '9d'], {}, now), /does not take --older-than \(only prune does\)/);
   });
 });
+
+describe('verify while a prune deletes', () => {
+  it('a segment deleted between listing and reading it: verify looks again instead of failing on I/O', async (t) => {
+    const { dir, log, c } = await oldLog(t);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object the store's code calls through (CommonJS under tsx); an ES namespace cannot be patched
+    const fs = require('node:fs/promises') as typeof import('node:fs/promises');
+    const realReadFile = fs.readFile;
+    let raced = false;
+    // The first read of segment 1 happens just after the prune removed it.
+    t.mock.method(fs, 'readFile', async (...args: Parameters<typeof realReadFile>) => {
+      if (!raced && String(args[0]).endsWith(seg(1))) {
+        raced = true;
+        await log.prune(ninetyDaysAgo(c));
+      }
+      return realReadFile(...args);
+    });
+    const r = await verifyAuditStore(dir, KEYS.publicKey, { workers: 0 });
+    t.mock.restoreAll();
+    await log.close();
+    assert.equal(raced, true);
+    assert.equal(r.ok, true, JSON.stringify(r.firstBad));
+    assert.equal(r.pruned?.beforeSeq, 31);
+  });
+});
