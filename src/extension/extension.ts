@@ -14,6 +14,8 @@ import { assessWorkspace } from './commands/assess-workspace';
 import { coreLoader } from './core-loader';
 import { OversightDiagnostics } from './diagnostics/diagnostics';
 import { proposeFix } from './diagnostics/propose-fix';
+import { createApiKeyCommand, createApiTokenCommand, revokeApiKeyCommand, showApiStatusCommand, startApiCommand, stopApiCommand, type ApiCommandDeps } from './http-api/api-commands';
+import { ApiHost } from './http-api/api-host';
 import { OversightHost } from './oversight/oversight-host';
 import { presentError } from './present-error';
 import { AssessmentStore } from './servers/assessment-store';
@@ -45,6 +47,10 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
   const core = coreLoader();
   const oversight = new OversightHost(context, log, version, core.get);
   host = oversight;
+  // The HTTP API: off unless mcpOversight.api.enabled or the Start command; closed before the coordinator stops.
+  const api = new ApiHost({ secrets: context.secrets, log, core: core.get, coordinator: () => oversight.get(), store: () => context.storageUri?.fsPath });
+  oversight.onBeforeStop(() => api.stop(2_000));
+  const apiDeps: ApiCommandDeps = { api, core: core.get, coordinator: () => oversight.get(), person: () => currentApprover() };
   const tree = new ApprovalsTree();
   const notifications = new ApprovalNotifications();
   // The latest static assessment per folder: diagnostics, the Servers view and the status bar read it.
@@ -101,14 +107,24 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     notifications.setCoordinator(c);
     serversTree.setCoordinator(c);
     context.subscriptions.push(c.onApproval.on(({ request }) => previews.update(request)));
+    void api.followSettings('activation', (e) => presentError(e, log));
   });
   const store = () => context.storageUri?.fsPath ?? '';
 
-  const command = (id: string, run: (...args: unknown[]) => Promise<unknown> | unknown) =>
+  /**
+   * Registers a command; errors go to the one presenter. `automation`: called with an argument, the
+   * command returns its result and throws its error to the caller (logged, no notification to dismiss).
+   */
+  const command = (id: string, run: (...args: unknown[]) => Promise<unknown> | unknown, o: { automation?: boolean } = {}) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        await run(...args);
+        const result = await run(...args);
+        return o.automation ? result : undefined;
       } catch (e) {
+        if (o.automation && args[0] !== undefined) {
+          log.error(`${id}: ${e instanceof Error ? e.message : String(e)}`);
+          throw e;
+        }
         await presentError(e, log);
       }
     });
@@ -174,6 +190,16 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     }),
     withCoordinator('mcpOversight.exportAudit', (c) => exportAuditCommand(c, store(), core.get)),
     withCoordinator('mcpOversight.openDeadLetters', (c) => openDeadLetters(c)),
+    api,
+    command('mcpOversight.startApi', (arg) => startApiCommand(apiDeps, arg), { automation: true }),
+    command('mcpOversight.stopApi', (arg) => stopApiCommand(apiDeps, arg), { automation: true }),
+    command('mcpOversight.showApiStatus', (arg) => showApiStatusCommand(apiDeps, arg), { automation: true }),
+    command('mcpOversight.createApiToken', (arg) => createApiTokenCommand(apiDeps, arg), { automation: true }),
+    command('mcpOversight.createApiKey', (arg) => createApiKeyCommand(apiDeps, arg), { automation: true }),
+    command('mcpOversight.revokeApiKey', (arg) => revokeApiKeyCommand(apiDeps, arg), { automation: true }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('mcpOversight.api')) void api.followSettings({ enabledChanged: e.affectsConfiguration('mcpOversight.api.enabled') }, (err) => presentError(err, log));
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void oversight.get().catch((e: unknown) => log.error(`starting MCP Oversight: ${String(e)}`))),
   );
   void vscode.commands.executeCommand('setContext', 'mcpOversight.pendingApprovals', 0);
@@ -187,7 +213,11 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
   return { activationMs, activation, coreLoadMs: () => core.loadMs, diffRenders: () => [...diffRenders] };
 }
 
-/** Stops both servers and writes the audit log's shutdown checkpoint. */
+/**
+ * Closes the HTTP API (onBeforeStop: it records its stop in the audit log), then stops both servers and
+ * writes the audit log's shutdown checkpoint. VS Code disposes the subscriptions right after calling
+ * this without waiting; OversightHost.stop is one stop however many times it is asked.
+ */
 export async function deactivate(): Promise<void> {
   await host?.stop();
   host = undefined;

@@ -60,3 +60,38 @@ export function sourceSettings(cfg: Configuration): { clients?: ClientIdSetting[
     .filter((p) => p !== '');
   return { ...(clients.length > 0 && clients.length < CLIENT_IDS.length ? { clients } : {}), extraFiles };
 }
+
+/** The OAuth settings that must all be set for OAuth access tokens to be accepted (`roleClaim` is optional). */
+const OAUTH_REQUIRED = ['issuer', 'jwksUrl', 'audience'] as const;
+
+/** `mcpOversight.api.*` (all scope `application`: a workspace can neither open a listener nor loosen its limits). */
+export interface ApiSettings {
+  enabled: boolean;
+  /** 0: any free port (Show HTTP API Status says which). */
+  port: number;
+  /** Per caller and per client address: `burst` requests at once, then `perSecond`. */
+  rateLimit: { burst: number; perSecond: number };
+  /** Present when issuer, JWKS URL and audience are all set. */
+  oauth?: { issuer: string; jwksUrl: string; audience: string; roleClaim?: string };
+  /** Full setting names of the OAuth settings still missing when only some are set (start refuses then). */
+  oauthMissing: string[];
+}
+
+/** Everything about `mcpOversight.api.*` that a start depends on; blank OAuth strings mean unset. */
+export function apiSettings(cfg: Configuration): ApiSettings {
+  const text = (key: string) => z.catch(z.string(), '').parse(cfg.get(key)).trim();
+  const oauth = { issuer: text('api.oauth.issuer'), jwksUrl: text('api.oauth.jwksUrl'), audience: text('api.oauth.audience') };
+  const roleClaim = text('api.oauth.roleClaim');
+  const missing = OAUTH_REQUIRED.filter((k) => oauth[k] === '');
+  const anySet = missing.length < OAUTH_REQUIRED.length || roleClaim !== '';
+  return {
+    enabled: booleanSetting(cfg, 'api.enabled', false),
+    port: numberSetting(cfg, 'api.port', { int: true, min: 0, max: 65_535, fallback: 7341 }),
+    rateLimit: {
+      burst: numberSetting(cfg, 'api.rateLimit.burst', { int: true, min: 1, max: 100_000, fallback: 100 }),
+      perSecond: numberSetting(cfg, 'api.rateLimit.perSecond', { min: 0.01, max: 100_000, fallback: 10 }),
+    },
+    ...(missing.length === 0 ? { oauth: { ...oauth, ...(roleClaim !== '' ? { roleClaim } : {}) } } : {}),
+    oauthMissing: anySet ? missing.map((k) => `mcpOversight.api.oauth.${k}`) : [],
+  };
+}

@@ -22,6 +22,8 @@ export class OversightHost implements vscode.Disposable {
   private pending: Promise<Coordinator> | undefined;
   private started: Coordinator | undefined;
   private readonly ready = new vscode.EventEmitter<Coordinator>();
+  private readonly beforeStop: (() => Promise<unknown>)[] = [];
+  private stopping: Promise<void> | undefined;
   /** Fires once the coordinator is up (subscribe to its events then). */
   readonly onReady = this.ready.event;
 
@@ -64,9 +66,23 @@ export class OversightHost implements vscode.Disposable {
     return this.pending;
   }
 
-  /** Stops the servers and closes the audit log with its checkpoint (deactivate awaits this). */
-  async stop(): Promise<void> {
+  /**
+   * Runs `fn` (and waits for it) before the coordinator stops, whichever way it is stopped: VS Code
+   * calls deactivate() and disposes the subscriptions at once, without waiting. The HTTP API closes here.
+   */
+  onBeforeStop(fn: () => Promise<unknown>): void {
+    this.beforeStop.push(fn);
+  }
+
+  /** Stops the servers and closes the audit log with its checkpoint (deactivate awaits this; one stop at a time). */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopNow().finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private async stopNow(): Promise<void> {
     const c = this.started ?? (await this.pending?.catch(() => undefined));
+    await Promise.allSettled(this.beforeStop.map((fn) => fn()));
     this.started = undefined;
     this.pending = undefined;
     if (c) await c.stop().catch((e: unknown) => this.log.error(`stopping the coordinator: ${String(e)}`));
