@@ -68,7 +68,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, is
   const v = parsed.values;
   if (v.help) return { kind: 'help', topic: cmd };
   if (cmd === 'rules') return { kind: 'rules', json: v.json === true };
-  if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, serve, token, apikey, help, version. Audit log: audit verify|show|export.`);
+  if (cmd !== 'assess') throw new OversightError('usage', `Unknown command "${cmd}". Commands: assess, rules, serve, token, apikey, help, version. Audit log: audit verify|show|export|prune.`);
   if (parsed.positionals.length > 1) throw new OversightError('usage', `assess takes one PATH, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
   // Flags beat the environment (no-color.org); NO_COLOR beats FORCE_COLOR; FORCE_COLOR=0/false is "no force".
   const envNoColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';

@@ -173,7 +173,7 @@ describe('HTTP API on the real coordinator', () => {
     await api.close(1000);
     await coordinator.stop();
     const layout = storeLayout(store);
-    const report = await verifyAuditStore(layout.audit, parseGrantPublicKey(readFileSync(layout.publicKey, 'utf8')));
+    const report = await verifyAuditStore(layout.audit, parseGrantPublicKey(readFileSync(layout.publicKey, 'utf8'), layout.publicKey));
     assert.equal(report.ok, true, JSON.stringify(report));
     const all = readdirSync(layout.audit).filter((f) => f.startsWith('segment-')).map((f) => readFileSync(join(layout.audit, f), 'utf8')).join('');
     for (const c of Object.values(cred)) assert.ok(!all.includes(c.slice(-24)), 'no credential in the audit log');

@@ -158,7 +158,7 @@ describe('runCli exit codes', () => {
     ['a bad --fail-on', ['assess', WS, '--fail-on', 'severe'], /--fail-on must be critical, high, medium, low, info or none/],
     ['--fail-on without a value', ['assess', WS, '--fail-on'], /fail-on/],
     ['two positionals', ['assess', WS, '/other'], /assess takes one PATH, got 2: \/ws \/other/],
-    ['an unknown command', ['asess', WS], /Unknown command "asess"\. Commands: assess, rules, help, version\./],
+    ['an unknown command', ['asess', WS], /Unknown command "asess"\. Commands: assess, rules, serve, token, apikey, help, version\./],
     ['a non-numeric --max-file-size', ['assess', WS, '--max-file-size', 'lots'], /--max-file-size must be a number of MiB/],
     ['a zero --max-file-size', ['assess', WS, '--max-file-size', '0'], /--max-file-size must be positive/],
   ];
