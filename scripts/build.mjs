@@ -30,6 +30,17 @@ export const ENTRIES = [
 ];
 
 /**
+ * The webview bundles are inlined into their pages' HTML (src/extension/webviews/webview-html.ts), which
+ * saves the page a request per file through the webview's service worker. So they are always minified
+ * (they travel in the HTML on every load), and their source map, when there is one, has no
+ * `sourceMappingURL` comment (it could not resolve from an inline script). `inline-script`/`inline-style`
+ * are esbuild's defaults, pinned here: esbuild then escapes `</script` in the script and `</style` in the
+ * stylesheet (as `<\/script`); `false` would turn that off. test/integration/webview-bundle.test.ts checks
+ * the built files; webviewHtml refuses text that would end its element early.
+ */
+export const WEBVIEW_OPTIONS = { minify: true, supported: { 'inline-script': true, 'inline-style': true } };
+
+/**
  * Builds every entry under `root` (dist/ keeps its layout, so the extension finds extension-core.js and
  * the servers beside it). scripts/bench.mjs builds into .bench-out/ with the same options.
  */
@@ -44,8 +55,9 @@ export async function buildAll({ production = false, root = '.' } = {}) {
         format: e.platform === 'node' ? 'cjs' : 'iife',
         target: e.platform === 'node' ? 'node20' : 'es2022',
         external: e.external ?? [],
-        sourcemap: production ? false : 'linked',
-        minify: production,
+        ...(e.platform === 'browser'
+          ? { ...WEBVIEW_OPTIONS, sourcemap: production ? false : 'external' }
+          : { sourcemap: production ? false : 'linked', minify: production }),
         logLevel: 'warning',
         legalComments: 'none',
         // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow: take its ESM build.
@@ -63,5 +75,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const built = await buildAll({ production: process.argv.includes('--production') });
   const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
-  console.log(`built ${built.length} bundles in ${Date.now() - started} ms${process.argv.includes('--production') ? ' (production: minified, no source maps)' : ''}: ${built.map((b) => `${b.file} ${kib(b.bytes)}`).join(', ')}`);
+  console.log(`built ${built.length} bundles in ${Date.now() - started} ms${process.argv.includes('--production') ? ' (production: minified, no source maps)' : ' (webviews minified)'}: ${built.map((b) => `${b.file} ${kib(b.bytes)}`).join(', ')}`);
 }

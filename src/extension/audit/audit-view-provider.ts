@@ -1,17 +1,20 @@
 import * as vscode from 'vscode';
 import type { AuditHostToWebview } from '../../protocol/audit-view';
 import { AuditViewController, type AuditViewDeps } from './audit-view-controller';
+import { WebviewBundle } from '../webviews/webview-bundle';
 import { auditViewHtml } from './audit-view-html';
 
 export const AUDIT_VIEW_ID = 'mcpOversight.audit';
 
 /**
  * The sidebar audit panel (`mcpOversight.audit`, a webview view in the MCP Oversight container): the
- * vscode glue around AuditViewController. The page is `dist/webview/audit.js` under a strict CSP with a
- * fresh nonce per render; `localResourceRoots` is `dist/webview` only.
+ * vscode glue around AuditViewController. The page inlines `dist/webview/audit.js` and `audit.css` (read
+ * once, on the first render) under a strict CSP with a fresh nonce per render; `localResourceRoots` is
+ * `dist/webview` only.
  */
 export class AuditViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly bundleRoot: vscode.Uri;
+  private readonly bundle: WebviewBundle;
   private controller: AuditViewController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -20,6 +23,7 @@ export class AuditViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     private readonly deps: AuditViewDeps,
   ) {
     this.bundleRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    this.bundle = new WebviewBundle(this.bundleRoot.fsPath, 'audit');
   }
 
   register(): vscode.Disposable {
@@ -58,11 +62,7 @@ export class AuditViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 
   private render(view: vscode.WebviewView): void {
     this.controller?.reset();
-    view.webview.html = auditViewHtml({
-      cspSource: view.webview.cspSource,
-      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(this.bundleRoot, 'audit.js')).toString(),
-      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(this.bundleRoot, 'audit.css')).toString(),
-    });
+    view.webview.html = auditViewHtml({ cspSource: view.webview.cspSource, ...this.bundle.get() });
   }
 
   /** New entries were appended (a coordinator event): the panel reads again, debounced, if it is showing. */

@@ -3,12 +3,14 @@ import type { ApprovalRequest } from '../../core/coordination/messages';
 import type { HostToWebview } from '../../protocol/diff-preview';
 import { DiffPreviewController, type DiffPreviewDeps } from './diff-preview-controller';
 import { visible } from './visible-text';
+import { WebviewBundle } from './webview-bundle';
 import { webviewHtml } from './webview-html';
 
 export const DIFF_PREVIEW_VIEW_TYPE = 'mcpOversight.diffPreview';
 
 /**
- * The diff preview of one approval request: a webview panel over `dist/webview/main.js`. The logic
+ * The diff preview of one approval request: a webview panel whose page inlines `dist/webview/main.js`
+ * and `main.css` (webview-html.ts; the text is read once, by DiffPreviewPanels' WebviewBundle). The logic
  * (message parsing, binding to the subject hash, results) is in DiffPreviewController; this class is
  * the vscode glue. Create panels through DiffPreviewPanels, which keeps one per request id.
  */
@@ -20,7 +22,7 @@ export class DiffPreviewPanel implements vscode.Disposable {
   constructor(
     private readonly panel: vscode.WebviewPanel,
     request: ApprovalRequest,
-    private readonly bundleRoot: vscode.Uri,
+    private readonly bundle: WebviewBundle,
     deps: DiffPreviewDeps,
     onDisposed: () => void,
   ) {
@@ -61,11 +63,7 @@ export class DiffPreviewPanel implements vscode.Disposable {
   private render(): void {
     this.controller.reset();
     const webview = this.panel.webview;
-    webview.html = webviewHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.bundleRoot, 'main.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.bundleRoot, 'main.css')).toString(),
-    });
+    webview.html = webviewHtml({ cspSource: webview.cspSource, ...this.bundle.get() });
   }
 
   dispose(): void {
@@ -84,9 +82,11 @@ export interface DiffPreviewPanelsOptions {
 export class DiffPreviewPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DiffPreviewPanel>();
   private readonly bundleRoot: vscode.Uri;
+  private readonly bundle: WebviewBundle;
 
   constructor(private readonly options: DiffPreviewPanelsOptions) {
     this.bundleRoot = vscode.Uri.joinPath(options.extensionUri, 'dist', 'webview');
+    this.bundle = new WebviewBundle(this.bundleRoot.fsPath, 'main');
   }
 
   open(request: ApprovalRequest, column: vscode.ViewColumn = vscode.ViewColumn.Active): DiffPreviewPanel {
@@ -103,7 +103,7 @@ export class DiffPreviewPanels implements vscode.Disposable {
       retainContextWhenHidden: false,
       localResourceRoots: [this.bundleRoot],
     });
-    const created = new DiffPreviewPanel(panel, request, this.bundleRoot, this.options.deps, () => this.panels.delete(request.id));
+    const created = new DiffPreviewPanel(panel, request, this.bundle, this.options.deps, () => this.panels.delete(request.id));
     this.panels.set(request.id, created);
     return created;
   }

@@ -33,15 +33,14 @@ describe('audit panel webview in Chromium', { skip }, () => {
 
   const open = () =>
     openWebview<AuditWebviewToHost>(browser, {
-      html: auditViewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview/audit.js`, styleUri: `${ORIGIN}/dist/webview/audit.css` }),
-      files: { '/dist/webview/audit.js': ['text/javascript', js], '/dist/webview/audit.css': ['text/css', css] },
+      html: auditViewHtml({ cspSource: ORIGIN, script: js, style: css }),
       viewport: { width: 360, height: 900 },
       timezoneId: 'UTC',
     });
   const waitFor = (posted: () => Promise<AuditWebviewToHost[]>, pred: (m: AuditWebviewToHost) => boolean) => postedMatching(posted, pred);
 
   it('hostile text in payloads, actors and subjects shows as text; bidi overrides as escapes; no CSP violation', async () => {
-    const { page, send, violations } = await open();
+    const { page, send, violations, requested } = await open();
     const hostile = entry(3, {
       kind: 'request.failed',
       actor: { id: RTL, label: EVIL, provider: 'os-user', verified: false },
@@ -71,6 +70,8 @@ describe('audit panel webview in Chromium', { skip }, () => {
     assert.ok(body.includes('os-user/gh\\u{202E}exe.') && body.includes('(unverified)'));
     assert.equal(await page.locator('img').count(), 0, 'no element made from data');
     assert.equal(await page.locator('script').count(), 1, 'only the bundle');
+    assert.equal(await page.locator('style').count(), 1, "only the bundle's stylesheet (lit adopts its own)");
+    assert.deepEqual(requested(), [], 'the page loads nothing: its bundle is inline');
     assert.equal(await page.evaluate('window.__pwned'), undefined);
     assert.ok(await page.locator('li.entry[data-seq="3"] .note').first().isVisible(), 'the escapes are explained');
     assert.deepEqual(await violations(), []);

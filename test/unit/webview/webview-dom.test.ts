@@ -34,8 +34,7 @@ describe('diff preview webview in Chromium', { skip }, () => {
   /** Opens the page; with `reply`, the fake host answers `ready` with it at once, as the panel does. */
   const open = (reply?: HostToWebview) =>
     openWebview<WebviewToHost>(browser, {
-      html: webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview/main.js`, styleUri: `${ORIGIN}/dist/webview/main.css` }),
-      files: { '/dist/webview/main.js': ['text/javascript', js], '/dist/webview/main.css': ['text/css', css] },
+      html: webviewHtml({ cspSource: ORIGIN, script: js, style: css }),
       viewport: { width: 1100, height: 800 },
       ...(reply ? { reply } : {}),
     });
@@ -44,7 +43,7 @@ describe('diff preview webview in Chromium', { skip }, () => {
   it('renders the request, the risk and the diff; hostile text stays text; no CSP violation; reports the time to the painted diff', async () => {
     const p = proposal([{ ...moveToken, description: EVIL, server: 'gh\u202Eexe.' }]);
     const request = remediationRequest(p, { title: EVIL });
-    const { page, posted, violations } = await open(toShowMessage(request));
+    const { page, posted, violations, requested } = await open(toShowMessage(request));
     const rendered = await waitFor(posted, 'rendered');
     assert.ok(rendered.type === 'rendered');
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -53,6 +52,8 @@ describe('diff preview webview in Chromium', { skip }, () => {
     assert.equal(await page.locator('h1').textContent(), EVIL);
     assert.equal(await page.locator('img').count(), 0, 'no element made from data');
     assert.equal(await page.locator('script').count(), 1, 'only the bundle');
+    assert.equal(await page.locator('style').count(), 1, "only the bundle's stylesheet (lit adopts its own)");
+    assert.deepEqual(requested(), [], 'the page loads nothing: its bundle is inline');
     assert.equal(await page.evaluate('window.__pwned'), undefined);
     const body = (await page.locator('body').textContent()) ?? '';
     assert.ok(body.includes(EVIL), 'the description is shown as written');

@@ -14,9 +14,24 @@ export const ORIGIN = 'https://webview.test';
 export const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 export const ARTIFACTS = join(process.cwd(), '.test-tmp', 'webview');
 
-/** The page bundle as the build makes it (minified), in memory: its script and its stylesheet. */
+/**
+ * The page bundle as the build makes it (scripts/build.mjs, WEBVIEW_OPTIONS: minified, `</script` and
+ * `</style` escaped), in memory: its script and its stylesheet, which the page inlines.
+ */
 export async function bundle(entry: string): Promise<{ js: string; css: string }> {
-  const out = await build({ entryPoints: [entry], bundle: true, write: false, outdir: '/virtual', platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'silent' });
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    outdir: '/virtual',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    supported: { 'inline-script': true, 'inline-style': true },
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
   const js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
   const css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
   if (js === '' || css === '') throw new Error(`bundling ${entry} gave no script or no stylesheet`);
@@ -33,22 +48,25 @@ export interface WebviewPage<Out> {
   posted: () => Promise<Out[]>;
   send: (m: unknown) => Promise<void>;
   violations: () => Promise<string[]>;
+  /** What the page asked for besides its document (it inlines its bundle: nothing, normally). */
+  requested: () => string[];
 }
 
 /**
- * Opens `html` at ORIGIN/index.html with `files` (path -> [content type, body]) served beside it; waits for
- * the page's `ready`. With `reply`, the fake host answers `ready` with it at once, as the diff preview does.
+ * Opens `html` at ORIGIN/index.html (any other request is answered 404 and recorded); waits for the
+ * page's `ready`. With `reply`, the fake host answers `ready` with it at once, as the diff preview does.
  */
 export async function openWebview<Out>(
   browser: Browser,
-  o: { html: string; files: Record<string, [string, string]>; viewport: { width: number; height: number }; timezoneId?: string; reply?: unknown },
+  o: { html: string; viewport: { width: number; height: number }; timezoneId?: string; reply?: unknown },
 ): Promise<WebviewPage<Out>> {
   const page = await browser.newPage({ viewport: o.viewport, ...(o.timezoneId ? { timezoneId: o.timezoneId } : {}) });
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: o.html });
-    const file = o.files[path];
-    return file ? route.fulfill({ contentType: file[0], body: file[1] }) : route.fulfill({ status: 404, body: '' });
+  const others: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url === `${ORIGIN}/index.html`) return route.fulfill({ contentType: 'text/html', body: o.html });
+    others.push(url);
+    return route.fulfill({ status: 404, body: '' });
   });
   // Page code is passed as strings: tsx's keepNames would put a `__name` helper into a serialised
   // function, and this tsconfig has no DOM types (test code runs in node).
@@ -69,7 +87,7 @@ export async function openWebview<Out>(
   const send = (m: unknown) => page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`).then(() => undefined);
   const violations = () => page.evaluate<string[]>('window.__csp');
   await page.waitForFunction("window.__posted.some((m) => m.type === 'ready')");
-  return { page, posted, send, violations };
+  return { page, posted, send, violations, requested: () => [...others] };
 }
 
 /** The first message the page posted that matches, polling for up to 5 s. */
