@@ -26,6 +26,8 @@ export interface DiffRender {
   /** The same moment on the page's clock: from its time origin, and from the script's first line. */
   pageMs: number;
   sinceScriptMs: number;
+  /** Page clock: its time origin to its document's fetch starting (waiting for the webview's service worker). */
+  fetchStartMs: number;
 }
 
 /** Written by the banner and footer of dist/extension.js (scripts/build.mjs): performance.now() at either end. */

@@ -175,13 +175,16 @@ export const ReadyMessageSchema = z.strictObject({ type: z.literal('ready') });
 const Ms = z.number().check(z.minimum(0), z.maximum(3_600_000));
 /**
  * webview -> host: the diff is in the DOM and a frame was painted. `ms` is performance.now() then (from
- * the page's time origin: the document starting to load), `sinceScriptMs` from the script's first line.
+ * the page's time origin: its frame starting to navigate), `sinceScriptMs` from the script's first line.
+ * `fetchStartMs` is when the frame's document began to be fetched, from the same origin: in VS Code's
+ * web workbench the frame waits there for the webview's service worker to be active.
  */
 export const RenderedMessageSchema = z.strictObject({
   type: z.literal('rendered'),
   requestId: RequestId,
   ms: Ms,
   sinceScriptMs: Ms,
+  fetchStartMs: Ms,
 });
 const Decision = {
   requestId: RequestId,

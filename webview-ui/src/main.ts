@@ -46,7 +46,8 @@ function show(next: ApprovalView): void {
     requestAnimationFrame(() =>
       setTimeout(() => {
         const ms = performance.now();
-        post({ type: 'rendered', requestId: id, ms, sinceScriptMs: ms - scriptStart });
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        post({ type: 'rendered', requestId: id, ms, sinceScriptMs: ms - scriptStart, fetchStartMs: nav?.fetchStart ?? 0 });
         state.queue.start(); // the rest of a long diff, in slices
       }, 0),
     );

@@ -29,6 +29,8 @@ export interface RenderTiming {
   /** Page clock: from the document's time origin, and from the script's first line, to the diff painted. */
   pageMs: number;
   sinceScriptMs: number;
+  /** Page clock: from the time origin to its document's fetch starting (the wait for the webview's service worker). */
+  fetchStartMs: number;
 }
 
 /**
@@ -103,7 +105,7 @@ export class DiffPreviewController {
     }
     switch (msg.type) {
       case 'rendered':
-        this.deps.onRendered?.(msg.requestId, { hostMs: this.now() - this.loadedAt, pageMs: msg.ms, sinceScriptMs: msg.sinceScriptMs });
+        this.deps.onRendered?.(msg.requestId, { hostMs: this.now() - this.loadedAt, pageMs: msg.ms, sinceScriptMs: msg.sinceScriptMs, fetchStartMs: msg.fetchStartMs });
         return;
       case 'openDiffEditor': {
         const s = this.request.subject;

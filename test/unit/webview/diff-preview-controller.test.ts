@@ -167,8 +167,8 @@ describe('DiffPreviewController', () => {
     const { c, timings, tick } = harness(r);
     c.reset();
     tick(120);
-    await c.receive({ type: 'rendered', requestId: r.id, ms: 95, sinceScriptMs: 40 });
-    assert.deepEqual(timings, [{ hostMs: 120, pageMs: 95, sinceScriptMs: 40 }]);
+    await c.receive({ type: 'rendered', requestId: r.id, ms: 95, sinceScriptMs: 40, fetchStartMs: 30 });
+    assert.deepEqual(timings, [{ hostMs: 120, pageMs: 95, sinceScriptMs: 40, fetchStartMs: 30 }]);
   });
 
   it('updates before the page is ready are held until it is', async () => {

@@ -8,7 +8,7 @@ import { remediationRequest } from './fixtures';
 const HASH = 'a'.repeat(64);
 const valid = [
   { type: 'ready' },
-  { type: 'rendered', requestId: 'r', ms: 12.5, sinceScriptMs: 3 },
+  { type: 'rendered', requestId: 'r', ms: 12.5, sinceScriptMs: 3, fetchStartMs: 1.5 },
   { type: 'approve', requestId: 'r', subjectHash: HASH },
   { type: 'approve', requestId: 'r', subjectHash: HASH, reason: 'looks right' },
   { type: 'reject', requestId: 'r', subjectHash: HASH, reason: '' },
@@ -39,9 +39,11 @@ describe('diff preview protocol: webview -> host', () => {
       { type: 'openDiffEditor', requestId: 'r', file: LIMITS.files },
       { type: 'openDiffEditor', requestId: 'r', file: 1.5 },
       { type: 'openDiffEditor', requestId: 'r', file: '/etc/passwd' },
-      { type: 'rendered', requestId: 'r', ms: Number.NaN, sinceScriptMs: 0 },
-      { type: 'rendered', requestId: 'r', ms: Number.POSITIVE_INFINITY, sinceScriptMs: 0 },
-      { type: 'rendered', requestId: 'r', ms: -1, sinceScriptMs: 0 },
+      { type: 'rendered', requestId: 'r', ms: Number.NaN, sinceScriptMs: 0, fetchStartMs: 0 },
+      { type: 'rendered', requestId: 'r', ms: Number.POSITIVE_INFINITY, sinceScriptMs: 0, fetchStartMs: 0 },
+      { type: 'rendered', requestId: 'r', ms: -1, sinceScriptMs: 0, fetchStartMs: 0 },
+      { type: 'rendered', requestId: 'r', ms: 1, sinceScriptMs: 0, fetchStartMs: -1 },
+      { type: 'rendered', requestId: 'r', ms: 1, sinceScriptMs: 0 },
       { type: 'show', view: {} },
       { type: 'ready', extra: 1 },
     ];
@@ -58,6 +60,7 @@ describe('diff preview protocol: webview -> host', () => {
         file: fc.oneof(fc.integer({ min: -5, max: 40 }), fc.double(), fc.string()),
         ms: fc.oneof(fc.double(), fc.integer()),
         sinceScriptMs: fc.double(),
+        fetchStartMs: fc.double(),
         extra: fc.anything(),
       },
       { requiredKeys: ['type'] },
