@@ -165,6 +165,8 @@ export class ApiServer {
       }
       const url = parseTarget(req.url);
       path = url.pathname;
+      // Node keeps the first of repeated Host headers; RFC 9112 (3.2) says more than one is a 400.
+      if (headerCount(req, 'host') > 1) throw new Refusal('INVALID_ARGUMENT', 'The request has more than one Host header.', { details: { field: 'host' } });
       if (this.loopbackOnly && !LOOPBACK_HOSTS.has(hostName(req.headers.host))) {
         throw new Refusal('INVALID_ARGUMENT', 'This API answers only requests addressed to localhost or 127.0.0.1 (Host header).', { details: { field: 'host' } });
       }
@@ -176,6 +178,8 @@ export class ApiServer {
       }
       const endpoint = hit.endpoint;
       if (endpoint.access !== 'public') {
+        // Node keeps the first of repeated Authorization headers (and joins X-API-Key ones): one credential would be picked silently.
+        if (headerCount(req, 'authorization') > 1 || headerCount(req, 'x-api-key') > 1) throw new Refusal('UNAUTHENTICATED', 'Send one credential, once: Authorization or X-API-Key appears more than once.', { details: { reason: 'ambiguous' } });
         principal = await this.o.authenticate({ ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}), ...(typeof req.headers['x-api-key'] === 'string' ? { apiKey: req.headers['x-api-key'] } : {}) });
         const take = this.principalLimiter.take(principal.id, nowMs);
         if (!take.ok) {
@@ -271,6 +275,14 @@ function parseTarget(raw: string | undefined): URL {
   } catch {
     throw new Refusal('INVALID_ARGUMENT', 'The request target is not a valid path.', { details: { field: 'path' } });
   }
+}
+
+/** How often a header appears in the request as sent (req.headers keeps one of some repeated headers). */
+function headerCount(req: IncomingMessage, name: string): number {
+  let n = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) n++;
+  return n;
 }
 
 function hostName(host: string | undefined): string {
