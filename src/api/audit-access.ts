@@ -5,9 +5,20 @@ import type { Principal } from './permissions';
 /** Who an unauthenticated request is recorded as. */
 export const ANONYMOUS: Actor = Object.freeze({ id: 'anonymous', label: 'unauthenticated caller', provider: 'api', verified: false });
 
-/** The actor an API principal is recorded as: verified, because its credential checked out. */
+/**
+ * The actor an API principal is recorded as: the person behind the credential (so four-eyes compares
+ * people, not credentials), verified only when the credential's issuer had verified them. An API key
+ * is never a verified person: whoever holds it acts, not necessarily whoever made it.
+ */
 export function principalActor(p: Principal): Actor {
-  return { id: p.id, label: `${p.label} (${p.role})`.slice(0, 256), provider: p.via === 'oauth' ? 'oauth' : 'api', verified: true };
+  const owner = p.owner ?? { id: p.id, label: p.label, verified: false };
+  const via = p.via === 'api-key' ? `API key "${p.label}"` : p.via === 'oauth' ? 'OAuth token' : 'API token';
+  return {
+    id: owner.id.slice(0, 256),
+    label: `${owner.label} via ${via} (${p.role})`.slice(0, 256),
+    provider: p.via === 'oauth' ? 'oauth' : 'api',
+    verified: p.via !== 'api-key' && owner.verified,
+  };
 }
 
 export interface AccessRecord {
@@ -26,21 +37,16 @@ export interface AccessRecord {
 
 /** One `api.access` entry. Only the path: a query string can carry anything, so it is never recorded. */
 export function accessEntry(a: AccessRecord): AuditInput {
-  return {
-    actor: a.principal ? principalActor(a.principal) : ANONYMOUS,
-    kind: 'api.access',
-    subject: { type: 'api', id: a.path.slice(0, 256) },
-    payload: {
-      requestId: a.requestId,
-      method: a.method.slice(0, 16),
-      status: a.status,
-      ip: a.ip,
-      ms: Math.round(a.ms * 10) / 10,
-      ...(a.principal ? { role: a.principal.role, via: a.principal.via } : {}),
-      ...(a.code ? { code: a.code } : {}),
-      ...(a.reason ? { reason: a.reason.slice(0, 64) } : {}),
-    },
-  };
+  // Built by assignment, not conditional spreads: this runs for every request.
+  const payload: Record<string, unknown> = { requestId: a.requestId, method: a.method.slice(0, 16), status: a.status, ip: a.ip, ms: Math.round(a.ms * 10) / 10 };
+  if (a.principal) {
+    payload['role'] = a.principal.role;
+    payload['via'] = a.principal.via;
+    payload['credential'] = a.principal.id;
+  }
+  if (a.code) payload['code'] = a.code;
+  if (a.reason) payload['reason'] = a.reason.slice(0, 64);
+  return { actor: a.principal ? principalActor(a.principal) : ANONYMOUS, kind: 'api.access', subject: { type: 'api', id: a.path.slice(0, 256) }, payload };
 }
 
 /**

@@ -29,6 +29,7 @@ export interface HandlerDeps {
   coordinator: ApiCoordinator;
   /** How long an approval waits for its execution before answering 202 (the work carries on). */
   decisionWaitMs: number;
+  requireVerifiedApprover: boolean;
   openapi: () => unknown;
   now: () => Date;
 }
@@ -59,6 +60,9 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
 
   /** Decides, waiting at most decisionWaitMs for the execution; the decision itself is never abandoned. */
   const decide = async (body: ApiApprovalResponse, input: HandlerInput, kind: 'assessment' | 'remediation'): Promise<ApprovalRequest | 'running'> => {
+    if (d.requireVerifiedApprover && !input.actor.verified) {
+      throw new OversightError('APPROVAL_REQUIRED', 'Approvals need a verified identity here: use a token created in VS Code by a signed-in person, or an OAuth token. API keys and CLI-made tokens do not name a verified person.', { details: { field: 'credential' } });
+    }
     const current = c.approval(body.requestId);
     if (current.subject.kind !== kind) {
       const other = current.subject.kind === 'assessment' ? '/api/v1/assessment/approve' : '/api/v1/remediation/approve';
@@ -180,6 +184,10 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
   };
 }
 
+const byNewest = (a: ApprovalRequest, b: ApprovalRequest) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0);
+
+/** The newest `n`. The coordinator lists newest first already: then one pass to check it, and no copy sorted per request. */
 function newest(rs: ApprovalRequest[], n: number): ApprovalRequest[] {
-  return [...rs].sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0)).slice(0, n);
+  for (let i = 1; i < rs.length; i++) if (byNewest(rs[i - 1]!, rs[i]!) > 0) return [...rs].sort(byNewest).slice(0, n);
+  return rs.slice(0, n);
 }

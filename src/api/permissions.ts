@@ -25,6 +25,18 @@ export function can(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
 
+/**
+ * The person a credential acts for, fixed when it was issued (signed into a token, stored with a key):
+ * approvals, four-eyes and the audit trail name this person, so one human holding several credentials
+ * (an API key, a token, VS Code itself) is still one person. `verified` is whether the issuer had checked
+ * who they were (a signed-in VS Code account, an OAuth provider), not whether the credential is valid.
+ */
+export interface CredentialOwner {
+  id: string;
+  label: string;
+  verified: boolean;
+}
+
 /** Who is calling, once their credential checked out. Never holds the credential itself. */
 export interface Principal {
   /** Stable id: `jwt:<sub>`, `oauth:<iss>#<sub>`, or `api-key:<keyId>`. Rate limits and four-eyes use it. */
@@ -35,4 +47,6 @@ export interface Principal {
   via: 'jwt' | 'oauth' | 'api-key';
   /** For tokens: the `iss` that signed it. */
   issuer?: string;
+  /** The person behind the credential; absent for credentials issued before owners were recorded (then the credential is its own, unverified, owner). */
+  owner?: CredentialOwner;
 }

@@ -5,7 +5,7 @@ import { SummarySchema } from '../core/assess/finding-summary';
 import { ErrorResponseSchema } from '../core/coordination/error-response';
 import { AssessmentResponseSchema } from '../core/coordination/messages';
 import { Sha256HexSchema } from '../core/grants/grant-schema';
-import { ProposalFileSchema, RemediationProposalSchema } from '../core/remediation/proposal-schema';
+import { ProposalActionSchema, ProposalEditSchema, ProposalFileSchema, RemediationProposalSchema } from '../core/remediation/proposal-schema';
 
 /**
  * The HTTP API's bodies, as zod schemas: what the server validates at its boundary, what the types are
@@ -75,11 +75,13 @@ export const LiveAssessmentPendingSchema = ApprovalStatusSchema.extend({
 });
 
 /**
- * The design's RemediationProposal with its approval request. `newText` (a whole config file, which can
- * hold secrets the masking does not recognise) is left out; the masked diff and the hashes stay, and
- * `subjectHash` still binds every byte of the full proposal.
+ * The design's RemediationProposal with its approval request, as much as a caller may see of config
+ * files: `newText` and the edits' values (a whole file, the new value of a URL or an argument can carry a
+ * password) are left out, and every line of the diff, context included, goes through the secret masking.
+ * The hashes stay, and `subjectHash` still binds every byte of the full proposal.
  */
 export const ApiProposalFileSchema = ProposalFileSchema.omit({ newText: true }).extend({ newBytes: z.number().int().nonnegative() });
+export const ApiProposalActionSchema = ProposalActionSchema.extend({ edits: z.array(ProposalEditSchema.pick({ jsonPath: true, remove: true })) });
 export const ApiRemediationProposalSchema = z.object({
   requestId: Id,
   state: ApprovalStateSchema,
@@ -87,7 +89,7 @@ export const ApiRemediationProposalSchema = z.object({
   expiresAt: Iso,
   subjectHash: Sha256HexSchema,
   notes: z.array(z.string()).optional(),
-  proposal: RemediationProposalSchema.omit({ files: true }).extend({ files: z.array(ApiProposalFileSchema) }),
+  proposal: RemediationProposalSchema.omit({ files: true, actions: true }).extend({ actions: z.array(ApiProposalActionSchema), files: z.array(ApiProposalFileSchema) }),
 });
 export type ApiRemediationProposal = z.infer<typeof ApiRemediationProposalSchema>;
 

@@ -32,6 +32,8 @@ export interface StartApiOptions {
   oauth?: OAuthIssuerOptions;
   limits?: Partial<ApiLimits>;
   secrets?: ApiSecrets;
+  /** Refuse approvals from credentials without a verified person behind them (API keys, CLI-made tokens). */
+  requireVerifiedApprover?: boolean;
   log: (line: string) => void;
 }
 
@@ -69,6 +71,7 @@ export async function startApi(o: StartApiOptions): Promise<RunningApi> {
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
+    ...(o.requireVerifiedApprover ? { requireVerifiedApprover: true } : {}),
     log: o.log,
   });
   const { url, port } = await server.listen();

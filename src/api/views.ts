@@ -1,4 +1,5 @@
 import type { ApprovalRequest } from '../core/coordination/messages';
+import { maskScriptSecrets } from '../core/rules/support/script-secrets';
 import type { ApiRemediationProposal, ApprovalStatus, ExecutionResult } from './schemas';
 
 /** What the API shows of stored requests: states, hashes and names, never file contents or diffs (except a proposal's masked diff). */
@@ -21,16 +22,33 @@ export function approvalStatus(r: ApprovalRequest): ApprovalStatus {
 
 export function proposalView(r: ApprovalRequest): ApiRemediationProposal {
   if (r.subject.kind !== 'remediation') throw new TypeError(`request ${r.id} is not a remediation`);
-  const { files, ...proposal } = r.subject.proposal;
+  const { files, actions, ...proposal } = r.subject.proposal;
   return {
     requestId: r.id,
     state: r.state,
-    title: r.title,
+    title: maskScriptSecrets(r.title),
     expiresAt: r.expiresAt,
     subjectHash: r.subject.subjectHash,
-    ...(r.notes ? { notes: r.notes } : {}),
-    proposal: { ...proposal, files: files.map(({ newText, ...f }) => ({ ...f, newBytes: Buffer.byteLength(newText) })) },
+    ...(r.notes ? { notes: r.notes.map(maskScriptSecrets) } : {}),
+    proposal: {
+      ...proposal,
+      actions: actions.map(({ edits, description, followUp, ...a }) => ({
+        ...a,
+        description: maskScriptSecrets(description),
+        ...(followUp !== undefined ? { followUp: maskScriptSecrets(followUp) } : {}),
+        edits: edits.map((e) => ({ jsonPath: e.jsonPath, ...(e.remove ? { remove: e.remove } : {}) })),
+      })),
+      files: files.map(({ newText, diff, ...f }) => ({ ...f, diff: maskDiff(diff), newBytes: Buffer.byteLength(newText) })),
+    },
   };
+}
+
+/** Every line of a unified diff through the secret masking (context lines are config text too). */
+function maskDiff(diff: string): string {
+  return diff
+    .split('\n')
+    .map((line) => (line.length === 0 ? line : line[0]! + maskScriptSecrets(line.slice(1))))
+    .join('\n');
 }
 
 export function executionResult(r: ApprovalRequest): ExecutionResult | undefined {

@@ -8,7 +8,11 @@ import { loadOrCreateKeys } from '../coordinator/keys';
 import { storeLayout } from '../coordinator/store-layout';
 import type { CliIo } from './run-cli';
 
-/** The person at the terminal, as the OS names them (not verified: anyone can set USER). */
+/**
+ * The person at the terminal, as the OS names them (not verified: anyone can set USER). The id is the
+ * one VS Code records for an approver without a signed-in account (`os:<user>`), so four-eyes sees the
+ * same person whether they act from the CLI's credentials or from VS Code.
+ */
 export function osUserActor(io: Pick<CliIo, 'env'>): Approver {
   let user = io.env['USER'] ?? io.env['USERNAME'] ?? 'unknown';
   try {
@@ -16,7 +20,7 @@ export function osUserActor(io: Pick<CliIo, 'env'>): Approver {
   } catch {
     // No passwd entry (containers): the environment's name stands.
   }
-  return { id: user, label: `${user}@${hostname()}`, provider: 'os-user', verified: false };
+  return { id: `os:${user}`, label: `${user}@${hostname()}`, provider: 'os-user', verified: false };
 }
 
 /**

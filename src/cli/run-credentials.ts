@@ -20,8 +20,10 @@ export async function runToken(io: CliIo, o: TokenOptions): Promise<number> {
   const issuer = localIssuer(key.kid);
   const who = osUserActor(io);
   const subject = o.subject ?? who.id;
+  // Whatever the subject, the token acts for the person who minted it (unverified: the OS says who).
+  const owner = { id: who.id, label: who.label, verified: false };
   const now = io.now?.() ?? new Date();
-  const token = await mintApiToken({ key, issuer, role: o.role, subject, ttlSeconds, now, ...(o.name ? { name: o.name } : {}) });
+  const token = await mintApiToken({ key, issuer, role: o.role, subject, ttlSeconds, now, owner, ...(o.name ? { name: o.name } : {}) });
   const jti = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).jti as string;
   const expires = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
   await recordCliEvent(io, store, { kind: 'api.token-issued', subject: { type: 'api', id: `jwt:${subject}`.slice(0, 256) }, payload: { role: o.role, jti, expiresAt: expires, issuer } });
@@ -37,7 +39,7 @@ export async function runApiKey(io: CliIo, c: ApiKeyCommand): Promise<number> {
   const actor = osUserActor(io);
   switch (c.action) {
     case 'create': {
-      const { key, record } = await keys.create({ name: c.name, role: c.role, createdBy: actor.label });
+      const { key, record } = await keys.create({ name: c.name, role: c.role, createdBy: actor.label, owner: { id: actor.id, label: actor.label, verified: false } });
       await recordCliEvent(io, store, { kind: 'api.key-created', subject: { type: 'api-key', id: record.id }, payload: { name: record.name, role: record.role } });
       if (c.json) io.stdout(JSON.stringify({ key, ...record }, null, 2) + '\n');
       else {

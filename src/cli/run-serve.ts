@@ -44,6 +44,7 @@ export async function runServe(io: ServeIo, o: ServeOptions): Promise<number> {
       port: o.port,
       ...(o.cert && o.key ? { certFile: o.cert, keyFile: o.key } : {}),
       ...(o.oauthIssuer && o.oauthJwksUrl && o.oauthAudience ? { oauth: { issuer: o.oauthIssuer, jwksUrl: o.oauthJwksUrl, audience: o.oauthAudience, ...(o.oauthRoleClaim ? { roleClaim: o.oauthRoleClaim } : {}) } } : {}),
+      requireVerifiedApprover: o.requireVerifiedIdentity,
       limits: { bodyBytes: o.bodyLimitKiB * 1024, principalRate: { burst: o.rateBurst, perSecond: o.ratePerSecond }, ipRate: { burst: o.rateBurst, perSecond: o.ratePerSecond } },
       log,
     });
@@ -61,7 +62,7 @@ export async function runServe(io: ServeIo, o: ServeOptions): Promise<number> {
       `  SHA-256     ${t.fingerprint256}`,
       `  pin         curl --cacert ${sanitizeForTerminal(t.certFile)} --pinnedpubkey 'sha256//${t.spkiSha256Base64}' ${api.url}/health`,
       `  credentials mcp-oversight token create --role ROLE --workspace ${sanitizeForTerminal(o.workspace)}${o.store ? ` --store ${sanitizeForTerminal(store)}` : ''}`,
-      `              mcp-oversight apikey create --role ROLE --name NAME --workspace ${sanitizeForTerminal(o.workspace)}`,
+      `              mcp-oversight apikey create --role ROLE --name NAME --workspace ${sanitizeForTerminal(o.workspace)}${o.store ? ` --store ${sanitizeForTerminal(store)}` : ''}`,
       ...(o.host !== '127.0.0.1' && o.host !== '::1' && o.host !== 'localhost' ? [`  WARNING     listening on ${sanitizeForTerminal(o.host)}: reachable from other machines.`] : []),
       'Stop with Ctrl-C.',
       '',

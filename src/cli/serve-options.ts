@@ -38,6 +38,7 @@ export const ServeOptionsSchema = z.object({
   oauthAudience: z.string().min(1).optional(),
   oauthRoleClaim: z.string().min(1).optional(),
   fourEyes: z.boolean(),
+  requireVerifiedIdentity: z.boolean(),
   approvalExpiryHours: z.coerce.number({ error: '--approval-expiry must be a number of hours' }).positive().max(720),
 });
 export type ServeOptions = z.infer<typeof ServeOptionsSchema>;
@@ -89,6 +90,7 @@ export function parseServe(argv: readonly string[], cwd: string): ServeOptions {
     'oauth-audience': { type: 'string' },
     'oauth-role-claim': { type: 'string' },
     'four-eyes': { type: 'boolean' },
+    'require-verified-identity': { type: 'boolean' },
     'approval-expiry': { type: 'string' },
   });
   const o = checked(ServeOptionsSchema, {
@@ -106,6 +108,7 @@ export function parseServe(argv: readonly string[], cwd: string): ServeOptions {
     oauthAudience: str(v['oauth-audience']),
     oauthRoleClaim: str(v['oauth-role-claim']),
     fourEyes: v['four-eyes'] === true,
+    requireVerifiedIdentity: v['require-verified-identity'] === true,
     approvalExpiryHours: str(v['approval-expiry']) ?? '24',
   });
   if ((o.cert === undefined) !== (o.key === undefined)) throw new OversightError('usage', `--cert and --key go together: give ${o.cert === undefined ? '--cert' : '--key'} too, or neither for a self-signed certificate.`);
@@ -175,7 +178,9 @@ Options for serve:
       --oauth-issuer URL --oauth-jwks-url URL --oauth-audience AUD [--oauth-role-claim CLAIM]
                                   Also accept access tokens from this OAuth 2.0 issuer (roles from CLAIM, default roles:
                                   values mcp-oversight:<role>)
-      --four-eyes                 A request's requester may not approve it
+      --four-eyes                 A request's requester may not approve it (compared by person: every credential names
+                                  the person who issued it)
+      --require-verified-identity Approvals only from OAuth tokens or VS Code-made tokens of a signed-in person
       --approval-expiry HOURS     How long an approval request stays open (default 24)
   Roles: installer, compliance, human_oversight, admin. Stop with Ctrl-C: requests in progress finish, the audit
   log gets its checkpoint.`;

@@ -56,10 +56,10 @@ export interface IssuedApiToken {
  * An API token signed with the workspace's key (kept by the extension in SecretStorage), exactly as
  * `mcp-oversight token create` makes one; `jti` and `expiresAt` are what the audit log records.
  */
-export async function issueApiToken(o: { signingKeyPem: string; role: Role; subject: string; name?: string; ttlSeconds: number; now?: Date }): Promise<IssuedApiToken> {
+export async function issueApiToken(o: { signingKeyPem: string; role: Role; subject: string; name?: string; owner?: { id: string; label: string; verified: boolean }; ttlSeconds: number; now?: Date }): Promise<IssuedApiToken> {
   const key = apiSigningKeyFromPem(o.signingKeyPem);
   const issuer = localIssuer(key.kid);
-  const token = await mintApiToken({ key, issuer, role: o.role, subject: o.subject, ttlSeconds: o.ttlSeconds, ...(o.now ? { now: o.now } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
+  const token = await mintApiToken({ key, issuer, role: o.role, subject: o.subject, ttlSeconds: o.ttlSeconds, ...(o.now ? { now: o.now } : {}), ...(o.name !== undefined ? { name: o.name } : {}), ...(o.owner ? { owner: o.owner } : {}) });
   const claims = decodeJwt(token);
   return { token, jti: String(claims.jti), expiresAt: new Date(Number(claims.exp) * 1000).toISOString(), issuer };
 }

@@ -118,7 +118,7 @@ describe('HTTP API on the real coordinator', () => {
     // The approver on record is the token's principal, not what the body claimed.
     const decided = coordinator.approval(pending.requestId).decision!;
     assert.equal(decided.approver.id, 'jwt:alice');
-    assert.equal(decided.approver.verified, true);
+    assert.equal(decided.approver.verified, false, 'a token with no verified person behind it is not a verified approver');
   });
 
   it('remediation: the compliance role proposes (no file contents in the answer), a person approves, the Installer applies it keeping comments', async () => {
@@ -144,6 +144,17 @@ describe('HTTP API on the real coordinator', () => {
     const own = await call(target, 'POST', '/api/v1/remediation/approve', cred['admin'], { requestId, decision: 'approved', subjectHash });
     assert.equal(own.status, 403, JSON.stringify(own.body));
     assert.equal(ErrorResponseSchema.parse(own.body).code, 'FOUR_EYES');
+    // One person, two credentials: Bob's compliance key proposes, Bob's own approval token cannot approve it.
+    const bob = { id: 'github:7', label: 'Bob', verified: true };
+    const bobKey = (await api.keys.create({ name: 'bob bot', role: 'compliance', owner: bob })).key;
+    const bobToken = await mintApiToken({ key: api.signing, issuer: api.issuer, role: 'human_oversight', subject: 'bob-laptop', ttlSeconds: 600, owner: bob });
+    const p2 = await call(target, 'POST', '/api/v1/remediation/propose', bobKey, {});
+    assert.equal(p2.status, 201, JSON.stringify(p2.body));
+    const b = p2.body as { requestId: string; subjectHash: string };
+    const bobs = await call(target, 'POST', '/api/v1/remediation/approve', bobToken, { requestId: b.requestId, decision: 'approved', subjectHash: b.subjectHash });
+    assert.equal(bobs.status, 403, JSON.stringify(bobs.body));
+    assert.equal(ErrorResponseSchema.parse(bobs.body).code, 'FOUR_EYES');
+    await call(target, 'POST', '/api/v1/remediation/approve', cred['alice'], { requestId: b.requestId, decision: 'rejected', subjectHash: b.subjectHash });
     const reject = await call(target, 'POST', '/api/v1/remediation/approve', cred['alice'], { requestId, decision: 'rejected', subjectHash, reason: 'not now' });
     assert.equal(reject.status, 200);
     assert.equal((reject.body as { state: string }).state, 'rejected');

@@ -49,6 +49,8 @@ export const ApiKeyRecordSchema = z.strictObject({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: Timestamp,
   createdBy: printable('createdBy', 200).optional(),
+  /** The person the key acts for (who created it, as the creator's tool knew them). */
+  owner: z.strictObject({ id: z.string().min(1).max(256), label: z.string().max(256), verified: z.boolean() }).optional(),
   lastUsedAt: Timestamp.optional(),
   revokedAt: Timestamp.optional(),
 });
@@ -131,15 +133,16 @@ export class ApiKeyStore {
   }
 
   /** Creates a key. The returned `key` is the only copy of the secret that will ever exist. */
-  async create(input: { name: string; role: Role; createdBy?: string }): Promise<CreatedApiKey> {
+  async create(input: { name: string; role: Role; createdBy?: string; owner?: { id: string; label: string; verified: boolean } }): Promise<CreatedApiKey> {
     const name = checked(ApiKeyNameSchema, typeof input.name === 'string' ? input.name.trim() : input.name, 'name');
     const role = checked(RoleSchema, input.role, 'role', `The role must be one of ${ROLES.join(', ')}`);
     const createdBy = input.createdBy === undefined ? undefined : checked(ApiKeyRecordSchema.shape.createdBy, input.createdBy, 'createdBy');
+    const owner = input.owner === undefined ? undefined : checked(ApiKeyRecordSchema.shape.owner, input.owner, 'owner');
     return this.mutate((records) => {
       let id = randomId();
       while (records.has(id)) id = randomId();
       const key = `${API_KEY_PREFIX}${id}_${randomBytes(SECRET_BYTES).toString('base64url')}`;
-      const record: ApiKeyRecord = { id, name, role, hash: sha256(key).toString('hex'), createdAt: this.now().toISOString(), ...(createdBy === undefined ? {} : { createdBy }) };
+      const record: ApiKeyRecord = { id, name, role, hash: sha256(key).toString('hex'), createdAt: this.now().toISOString(), ...(createdBy === undefined ? {} : { createdBy }), ...(owner === undefined ? {} : { owner }) };
       records.set(id, record);
       return { changed: true, result: { key, record: this.info(record) } };
     });

@@ -1,7 +1,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 import { OversightError } from '../../core/errors';
-import { RoleSchema, type Principal, type Role } from '../permissions';
+import { RoleSchema, type CredentialOwner, type Principal, type Role } from '../permissions';
 import { AuthError, authErrorFromJose } from './jwt-errors';
 import { apiKeyId, type ApiSigningKey } from './jwt-keys';
 import { checkJwksUrl, checkRoleMap, DEFAULT_OAUTH_ROLE_MAP, mapOAuthRoles } from './jwt-oauth';
@@ -76,6 +76,8 @@ export interface MintApiTokenOptions {
   now?: Date;
   /** What people read in the audit log; defaults to the subject. */
   name?: string;
+  /** The person the token acts for (claim `owner`): who issued it, as the issuer knew them. */
+  owner?: CredentialOwner;
 }
 
 /** A compact JWS: header `{alg: EdDSA, typ: JWT, kid}`, claims `iss aud sub role iat nbf exp jti` (+ `name`). */
@@ -91,6 +93,11 @@ export async function mintApiToken(options: MintApiTokenOptions): Promise<string
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const claims: JWTPayload = { role: role.data };
   if (name !== undefined) claims['name'] = name;
+  if (options.owner !== undefined) {
+    checkText('owner id', options.owner.id, SUBJECT_MAX);
+    checkText('owner label', options.owner.label, LABEL_MAX);
+    claims['owner'] = { id: options.owner.id, label: options.owner.label, verified: options.owner.verified === true };
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: key.kid })
     .setIssuer(issuer)
@@ -141,6 +148,18 @@ function subjectOf(payload: JWTPayload): string {
   const { sub } = payload;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > SUBJECT_MAX || CONTROL.test(sub)) throw new AuthError('malformed');
   return sub;
+}
+
+/** The signed `owner` claim of a local token; a token without one (or a malformed one) is its own unverified owner. */
+function ownerOf(payload: JWTPayload, fallbackId: string, fallbackLabel: string): CredentialOwner {
+  const o = payload['owner'];
+  if (typeof o === 'object' && o !== null) {
+    const { id, label, verified } = o as Record<string, unknown>;
+    if (typeof id === 'string' && id.length > 0 && id.length <= SUBJECT_MAX && !CONTROL.test(id) && typeof label === 'string') {
+      return { id, label: Array.from(label.replace(UNPRINTABLE, '')).slice(0, LABEL_MAX).join('') || id, verified: verified === true };
+    }
+  }
+  return { id: fallbackId, label: fallbackLabel, verified: false };
 }
 
 /** `name`, else `preferred_username`, else the subject: unprintable characters removed, at most 256 characters. */
@@ -242,7 +261,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const role = RoleSchema.safeParse(payload['role']);
     if (!role.success) throw new AuthError('no-role');
     const sub = subjectOf(payload);
-    return { id: `jwt:${sub}`, label: labelOf(payload, sub), role: role.data, via: 'jwt', issuer: route.issuer };
+    const label = labelOf(payload, sub);
+    return { id: `jwt:${sub}`, label, role: role.data, via: 'jwt', issuer: route.issuer, owner: ownerOf(payload, `jwt:${sub}`, label) };
   }
 
   async function verifyOAuth(route: OAuthRoute, token: string): Promise<Principal> {
@@ -266,7 +286,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const roles = mapOAuthRoles(payload, route.roleClaim, route.roleMap);
     if (roles.length === 0) throw new AuthError('no-role');
     if (roles.length > 1) throw new AuthError('ambiguous-role');
-    return { id: `oauth:${route.issuer}#${sub}`, label: labelOf(payload, sub), role: roles[0] as Role, via: 'oauth', issuer: route.issuer };
+    const id = `oauth:${route.issuer}#${sub}`;
+    const label = labelOf(payload, sub);
+    // The identity provider authenticated this person: the subject is the person, and verified.
+    return { id, label, role: roles[0] as Role, via: 'oauth', issuer: route.issuer, owner: { id, label, verified: true } };
   }
 
   async function verifyToken(token: unknown): Promise<Principal> {

@@ -71,7 +71,7 @@ export async function createApiTokenCommand(d: ApiCommandDeps, arg: unknown): Pr
   const ttlSeconds = core.parseTtl(ttl);
   const coordinator = await d.coordinator();
   const person = await d.person();
-  const issued = await core.issueApiToken({ signingKeyPem: await d.api.signingKeyPem(), role, subject: person.id, name: person.label, ttlSeconds, ...(d.now ? { now: d.now() } : {}) });
+  const issued = await core.issueApiToken({ signingKeyPem: await d.api.signingKeyPem(), role, subject: person.id, name: person.label, owner: { id: person.id, label: person.label, verified: person.verified }, ttlSeconds, ...(d.now ? { now: d.now() } : {}) });
   await coordinator.recordApiEvent({ actor: person, kind: 'api.token-issued', subject: { type: 'api', id: `jwt:${person.id}`.slice(0, 256) }, payload: { role, jti: issued.jti, expiresAt: issued.expiresAt, issuer: issued.issuer } });
   if (arg === undefined) {
     await showOnce(issued.token, `API token (${role}) for ${person.label}, valid until ${issued.expiresAt}.`, 'Send it as "Authorization: Bearer <token>". It cannot be revoked: it stops working when it expires.');
@@ -98,7 +98,7 @@ export async function createApiKeyCommand(d: ApiCommandDeps, arg: unknown): Prom
   const { keys, done } = await d.api.keys();
   let created: CreatedApiKey;
   try {
-    created = await keys.create({ name, role, createdBy: person.label });
+    created = await keys.create({ name, role, createdBy: person.label, owner: { id: person.id, label: person.label, verified: person.verified } });
   } finally {
     done();
   }

@@ -4,7 +4,7 @@ import type { RunningApi } from '../../api/start-api';
 import type { Coordinator } from '../../coordinator/coordinator';
 import { OversightError } from '../../core/errors';
 import type { ExtensionCore } from '../core-loader';
-import { apiSettings, type ApiSettings } from '../settings';
+import { apiSettings, booleanSetting, type ApiSettings } from '../settings';
 import { apiSecretNames, loadOrCreateSigningKeyPem, SecretStorageKeyPersistence } from './api-secrets';
 
 /** The extension binds the API to the loopback interface only; `mcp-oversight serve --host` is the way to expose it. */
@@ -168,6 +168,8 @@ export class ApiHost implements vscode.Disposable {
         ...(settings.oauth ? { oauth: settings.oauth } : {}),
         limits: { principalRate: rate, ipRate: rate },
         secrets: { apiKeys: persistence, signingKeyPem },
+        // The same rule as approvals in the editor: without a verified person behind the credential, no approval.
+        requireVerifiedApprover: booleanSetting(vscode.workspace.getConfiguration('mcpOversight'), 'approval.requireVerifiedIdentity', false),
         log: (line) => this.d.log.info(line),
       });
       this.running = { api, persistence, settings };

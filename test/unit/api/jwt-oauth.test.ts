@@ -77,7 +77,7 @@ describe('OAuth access tokens through a JWKS', () => {
 
   it('accepts RS256 and ES256 tokens and maps the role', async () => {
     const v = verifier();
-    assert.deepEqual(await v.verify(await token()), { id: `oauth:${IDP}#user-42`, label: 'Bob Approver', role: 'human_oversight', via: 'oauth', issuer: IDP });
+    assert.deepEqual(await v.verify(await token()), { id: `oauth:${IDP}#user-42`, label: 'Bob Approver', role: 'human_oversight', via: 'oauth', issuer: IDP, owner: { id: `oauth:${IDP}#user-42`, label: 'Bob Approver', verified: true } });
     assert.equal((await v.verify(await token({ roles: ['oversight-installers'] }, ec))).role, 'installer');
   });
 

@@ -54,7 +54,12 @@ const hs256 = (header: unknown, payload: unknown, secret: string | Buffer): stri
 describe('local API tokens: mint -> verify', () => {
   it('round-trips to the Principal', async () => {
     const token = await mint();
-    assert.deepEqual(await verifier().verify(token), { id: 'jwt:alice', label: 'Alice', role: 'human_oversight', via: 'jwt', issuer: ISSUER });
+    assert.deepEqual(await verifier().verify(token), { id: 'jwt:alice', label: 'Alice', role: 'human_oversight', via: 'jwt', issuer: ISSUER, owner: { id: 'jwt:alice', label: 'Alice', verified: false } });
+  });
+
+  it('carries the signed owner: the person the token acts for, and whether its issuer verified them', async () => {
+    const token = await mint({ owner: { id: 'github:42', label: 'Alice A.', verified: true } });
+    assert.deepEqual((await verifier().verify(token)).owner, { id: 'github:42', label: 'Alice A.', verified: true });
   });
 
   it('writes the header and claims the design names', async () => {
