@@ -110,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     void api.followSettings('activation', (e) => presentError(e, log));
   });
   const store = () => context.storageUri?.fsPath ?? '';
+  const unattended = (arg: unknown): unknown => (context.extensionMode === vscode.ExtensionMode.Production ? undefined : arg);
 
   /**
    * Registers a command; errors go to the one presenter. `automation`: called with an argument, the
@@ -191,11 +192,13 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
     withCoordinator('mcpOversight.exportAudit', (c) => exportAuditCommand(c, store(), core.get)),
     withCoordinator('mcpOversight.openDeadLetters', (c) => openDeadLetters(c)),
     api,
-    command('mcpOversight.startApi', (arg) => startApiCommand(apiDeps, arg), { automation: true }),
+    // Silent argument mode opens a listener or mints a credential for the signed-in person without asking:
+    // only for extension development and tests. Elsewhere (another extension, a workspace task) the person is asked.
+    command('mcpOversight.startApi', (arg) => startApiCommand(apiDeps, unattended(arg)), { automation: true }),
     command('mcpOversight.stopApi', (arg) => stopApiCommand(apiDeps, arg), { automation: true }),
     command('mcpOversight.showApiStatus', (arg) => showApiStatusCommand(apiDeps, arg), { automation: true }),
-    command('mcpOversight.createApiToken', (arg) => createApiTokenCommand(apiDeps, arg), { automation: true }),
-    command('mcpOversight.createApiKey', (arg) => createApiKeyCommand(apiDeps, arg), { automation: true }),
+    command('mcpOversight.createApiToken', (arg) => createApiTokenCommand(apiDeps, unattended(arg)), { automation: true }),
+    command('mcpOversight.createApiKey', (arg) => createApiKeyCommand(apiDeps, unattended(arg)), { automation: true }),
     command('mcpOversight.revokeApiKey', (arg) => revokeApiKeyCommand(apiDeps, arg), { automation: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mcpOversight.api')) void api.followSettings({ enabledChanged: e.affectsConfiguration('mcpOversight.api.enabled') }, (err) => presentError(err, log));
