@@ -78,6 +78,8 @@ export class ApiServer {
   private readonly inflight = new Set<Promise<void>>();
   private readonly now: () => Date;
   private loopbackOnly = true;
+  /** Set when the audit log refused an entry, cleared when it takes one: fail closed, not open. */
+  private auditFailing = false;
   private closing: Promise<void> | undefined;
   private openapiDoc: unknown;
 
@@ -88,13 +90,15 @@ export class ApiServer {
     this.principalLimiter = new RateLimiter(this.limits.principalRate);
     this.rateLimited = new RateLimitRecorder((e) => this.record(e));
     this.handlers = createHandlers({ coordinator: o.coordinator, decisionWaitMs: this.limits.decisionWaitMs, requireVerifiedApprover: o.requireVerifiedApprover === true, openapi: () => (this.openapiDoc ??= buildOpenApi()), now: this.now });
-    this.server = createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
+    // A connection that never completes its handshake or request is cut off; connections are capped, as they
+    // share file descriptors with everything else in the process (in VS Code, every other extension).
+    this.server = createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
       const p: Promise<void> = this.handle(req, res).then(
         () => void this.inflight.delete(p),
         (e: unknown) => {
           this.inflight.delete(p);
           o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          if (!res.headersSent) res.writeHead(500).end();
+          if (!res.headersSent) send(res, 500, toErrorResponse(new OversightError('internal', 'Internal error; the server log has the details.'), 'unknown', this.now()), {}, 'unknown');
           else res.destroy();
         },
       );
@@ -104,10 +108,15 @@ export class ApiServer {
     this.server.headersTimeout = Math.min(10_000, this.limits.requestTimeoutMs);
     this.server.keepAliveTimeout = 5_000;
     this.server.maxHeadersCount = 100;
+    this.server.maxConnections = 256;
     this.server.on('tlsClientError', () => undefined); // a failed handshake is the client's problem; nothing to answer
-    this.server.on('clientError', (_e, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
+    // Requests Node refuses before we see them (malformed, or too slow): still an ErrorResponse.
+    this.server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return void socket.destroy();
+      const timeout = e.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const err = timeout ? new OversightError('REQUEST_TIMEOUT', `The request did not arrive within ${this.limits.requestTimeoutMs / 1000} s.`) : new OversightError('INVALID_ARGUMENT', 'The request is not valid HTTP/1.1.');
+      const body = JSON.stringify(toErrorResponse(err, randomUUID(), this.now()));
+      socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
   }
 
@@ -145,7 +154,13 @@ export class ApiServer {
   }
 
   private record(e: AuditInput): void {
-    this.o.coordinator.recordApiEvent(e).catch((err: unknown) => this.o.log(`api: the audit log refused an ${e.kind} entry: ${err instanceof Error ? err.message : String(err)}`));
+    this.o.coordinator.recordApiEvent(e).then(
+      () => void (this.auditFailing = false),
+      (err: unknown) => {
+        if (!this.auditFailing) this.o.log(`api: the audit log refused an ${e.kind} entry; requests are refused until it takes entries again: ${err instanceof Error ? err.message : String(err)}`);
+        this.auditFailing = true;
+      },
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -159,14 +174,20 @@ export class ApiServer {
     let status = 500;
     let code: string | undefined;
     let reason: string | undefined;
+    const nowMs = this.now().getTime();
+    /**
+     * The per-address bucket is charged only for what no credential answers for: public endpoints and
+     * requests refused before or at authentication. On loopback every client shares one address, so
+     * charging authenticated calls too would let any local process lock every caller out.
+     */
+    const addressLimited = (): boolean => {
+      const t = this.ipLimiter.take(`ip:${ip}`, nowMs);
+      if (t.ok) return false;
+      this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
+      status = this.refuse(res, requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
+      return true;
+    };
     try {
-      const nowMs = this.now().getTime();
-      const ipTake = this.ipLimiter.take(`ip:${ip}`, nowMs);
-      if (!ipTake.ok) {
-        this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
-        status = this.refuse(res, requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${ipTake.retryAfterSeconds} s.`), { 'retry-after': String(ipTake.retryAfterSeconds) });
-        return;
-      }
       const url = parseTarget(req.url);
       path = url.pathname;
       // Node keeps the first of repeated Host headers; RFC 9112 (3.2) says more than one is a 400.
@@ -176,12 +197,13 @@ export class ApiServer {
       }
       const hit = route(method, path);
       if ('notFound' in hit) throw new Refusal('NOT_FOUND', `No endpoint ${path.slice(0, 200)}. The API is described at /api/v1/openapi.json.`);
-      if ('allowed' in hit) {
-        status = this.refuse(res, requestId, new Refusal('METHOD_NOT_ALLOWED', `${path} takes ${hit.allowed.join(', ')}.`), { allow: hit.allowed.join(', ') });
-        return;
-      }
+      if ('allowed' in hit) throw new Refusal('METHOD_NOT_ALLOWED', `${path} takes ${hit.allowed.join(', ')}.`, { details: { allow: hit.allowed.join(', ') } });
       const endpoint = hit.endpoint;
-      if (endpoint.access !== 'public') {
+      if (endpoint.access === 'public') {
+        if (addressLimited()) return;
+      } else {
+        // Every access must reach the trail: while the audit log refuses entries, nothing is served but health.
+        if (this.auditFailing) throw new OversightError('SERVER_UNAVAILABLE', 'The audit log cannot record requests right now, so none are served; the server log says why.');
         // Node keeps the first of repeated Authorization headers (and joins X-API-Key ones): one credential would be picked silently.
         if (headerCount(req, 'authorization') > 1 || headerCount(req, 'x-api-key') > 1) throw new Refusal('UNAUTHENTICATED', 'Send one credential, once: Authorization or X-API-Key appears more than once.', { details: { reason: 'ambiguous' } });
         const credentials: { authorization?: string; apiKey?: string } = {};
@@ -205,12 +227,16 @@ export class ApiServer {
       send(res, status, result.body, result.headers, requestId);
     } catch (e) {
       const err = isOversightError(e) ? e : undefined;
+      if (principal === undefined && err !== undefined && HTTP_STATUS[err.code] < 500 && addressLimited()) return;
       code = err?.code ?? 'internal';
       if (typeof err?.details['reason'] === 'string') reason = err.details['reason'];
       if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${method} ${path} (${requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       // Our own failures say where to look, not what broke inside: the log has the details.
       const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${requestId}).`);
-      status = this.refuse(res, requestId, shown, err?.code === 'UNAUTHENTICATED' ? { 'www-authenticate': `Bearer realm="mcp-oversight", error="invalid_token"` } : {});
+      const headers: Record<string, string> = {};
+      if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="mcp-oversight", error="invalid_token"';
+      if (err?.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
+      status = this.refuse(res, requestId, shown, headers);
     } finally {
       if (status !== 429) this.record(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, principal, code, reason }));
     }
@@ -314,7 +340,7 @@ function hostName(host: string | undefined): string {
 
 /** Query parameters as an object; a repeated parameter (`kind`) becomes an array, as does `kind` given once. */
 function queryObject(params: URLSearchParams): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const key of new Set(params.keys())) {
     const all = params.getAll(key);
     out[key] = key === 'kind' ? all.flatMap((v) => v.split(',')) : all.length === 1 ? all[0] : all;
