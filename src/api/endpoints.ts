@@ -13,12 +13,13 @@ import {
   LiveAssessmentPendingSchema,
   LogQuerySchema,
   RemediationStatusSchema,
+  ReviewQuerySchema,
 } from './schemas';
 
 /** Who may call an endpoint: a permission from the role table, any authenticated role, or anyone. */
 export type Access = Permission | 'authenticated' | 'public';
 
-export type HandlerName = 'health' | 'openapi' | 'requestAssessment' | 'approveAssessment' | 'proposeRemediation' | 'approveRemediation' | 'assessmentStatus' | 'remediationStatus' | 'assessmentLogs' | 'remediationLogs';
+export type HandlerName = 'health' | 'openapi' | 'requestAssessment' | 'approveAssessment' | 'proposeRemediation' | 'approveRemediation' | 'reviewAssessment' | 'reviewRemediation' | 'assessmentStatus' | 'remediationStatus' | 'assessmentLogs' | 'remediationLogs';
 
 export interface Endpoint {
   method: 'GET' | 'POST';
@@ -82,6 +83,24 @@ export const ENDPOINTS: readonly Endpoint[] = [
       200: { description: 'Approved and applied: what the Installer did (or, rejected: the request).', schema: ExecutionResultSchema.or(ApprovalStatusSchema) },
       202: { description: 'Approved and still running: poll /api/v1/status/remediation.', schema: ApprovalStatusSchema },
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/assessment/review',
+    access: 'approve:assessment',
+    handler: 'reviewAssessment',
+    summary: 'What a live assessment request would run (servers, commands, URLs; secrets masked), for the person deciding it.',
+    query: ReviewQuerySchema,
+    responses: { 200: { description: 'The request and its plan.', schema: LiveAssessmentPendingSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/remediation/review',
+    access: 'approve:remediation',
+    handler: 'reviewRemediation',
+    summary: 'A remediation request as its reviewer sees it: actions, risk, masked diff, hashes, notes.',
+    query: ReviewQuerySchema,
+    responses: { 200: { description: 'The proposal and its approval request.', schema: ApiRemediationProposalSchema } },
   },
   { method: 'GET', path: '/api/v1/status/assessment', access: 'authenticated', handler: 'assessmentStatus', summary: 'Server health, the newest static assessment, live assessments.', responses: { 200: { description: 'The status.', schema: AssessmentStatusSchema } } },
   { method: 'GET', path: '/api/v1/status/remediation', access: 'authenticated', handler: 'remediationStatus', summary: 'Remediation requests by state and the dead-letter queue.', responses: { 200: { description: 'The status.', schema: RemediationStatusSchema } } },

@@ -38,6 +38,9 @@ type Handler = (input: HandlerInput) => Promise<HandlerResult>;
 
 const ok = (body: unknown, status = 200): HandlerResult => ({ status, body });
 
+/** Pending requests one person may have open at once through the API: a person reviews them, so a script must not bury them. */
+export const MAX_PENDING_PER_REQUESTER = 20;
+
 /** Audit kinds that belong to either family (approvals, executions, their dead letters, refusals). */
 const REQUEST_KINDS: readonly AuditKind[] = ['approval.requested', 'approval.decided', 'approval.expired', 'approval.cancelled', 'execution.started', 'execution.completed', 'execution.failed', 'request.failed', 'dead-letter.added', 'dead-letter.retried', 'dead-letter.discarded'];
 const FAMILY_KINDS: Record<'assessment' | 'remediation', readonly AuditKind[]> = {
@@ -56,6 +59,17 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
     if (w === undefined) return;
     const norm = (p: string) => (process.platform === 'win32' ? resolve(p).toLowerCase() : resolve(p));
     if (norm(w) !== norm(c.workspace)) throw new OversightError('INVALID_ARGUMENT', `This server oversees one workspace, and "${w.slice(0, 200)}" is not it. Leave "workspace" out, or send the request to that workspace's server.`, { details: { field: 'workspace' } });
+  };
+
+  const checkQuota = (input: HandlerInput) => {
+    const open = c.approvals({ states: ['pending'] }).filter((r) => r.requestedBy.id === input.actor.id).length;
+    if (open >= MAX_PENDING_PER_REQUESTER) throw new OversightError('RATE_LIMITED', `${open} of your requests are still waiting for a person; wait for decisions (or cancel some) before asking for more.`, { details: { pending: open } });
+  };
+
+  const pendingReview = (id: string, kind: 'assessment' | 'remediation'): ApprovalRequest => {
+    const r = c.approval(id);
+    if (r.subject.kind !== kind) throw new OversightError('INVALID_ARGUMENT', `Request ${r.id} is not ${kind === 'assessment' ? 'a live assessment' : 'a remediation'}.`, { details: { field: 'requestId' } });
+    return r;
   };
 
   /** Decides, waiting at most decisionWaitMs for the execution; the decision itself is never abandoned. */
@@ -97,25 +111,29 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
     };
     const out: AuditEntry[] = [];
     let before = q.beforeSeq;
-    let more = false;
-    // Reads in batches until a page is full: entries of the other family are skipped, not counted.
-    for (let round = 0; round < 5; round++) {
+    let next: number | undefined;
+    // Reads in batches until a page is full: entries of the other family are skipped, not counted. When
+    // the batches run out first, the next page starts where the scan stopped (not where the page did).
+    scan: for (let round = 0; round < 5; round++) {
       const batchSize = Math.min(5000, q.limit * 4);
       const batch = await c.readAudit({ kinds: [...kinds], limit: batchSize, ...(before !== undefined ? { beforeSeq: before } : {}), ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.actor ? { actorId: q.actor } : {}), ...(q.server ? { server: q.server } : {}) }, input.actor);
       for (const e of batch) {
         if (out.length === q.limit) {
-          more = true;
-          break;
+          next = out[out.length - 1]!.seq;
+          break scan;
         }
         if (inFamily(e)) out.push(e);
       }
-      if (more || batch.length < batchSize) break;
+      if (batch.length < batchSize) break;
       before = batch[batch.length - 1]!.seq;
-      more = round === 4;
+      if (round === 4) next = before;
     }
-    const last = out[out.length - 1];
-    const next = more && last ? last.seq : undefined;
-    return { status: 200, body: out, headers: next === undefined ? {} : { link: `</api/v1/${family}/logs?beforeSeq=${next}&limit=${q.limit}>; rel="next"`, 'x-next-before-seq': String(next) } };
+    if (next === undefined) return { status: 200, body: out };
+    // The next page keeps every filter of this one.
+    const params = new URLSearchParams({ limit: String(q.limit), beforeSeq: String(next) });
+    for (const [k, v] of [['since', q.since], ['until', q.until], ['actor', q.actor], ['server', q.server]] as const) if (v !== undefined) params.set(k, v);
+    for (const k of q.kind ?? []) params.append('kind', k);
+    return { status: 200, body: out, headers: { link: `</api/v1/${family}/logs?${params.toString()}>; rel="next"`, 'x-next-before-seq': String(next) } };
   };
 
   return {
@@ -130,10 +148,13 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
         if (body.servers) throw new OversightError('INVALID_ARGUMENT', '"servers" is for a live assessment (kind: "live"); a static one reads every config.', { details: { field: 'servers' } });
         return ok(await c.assess({ includeGlobal: body.includeGlobal, requestedBy: input.actor }));
       }
+      checkQuota(input);
       const r = await c.requestLiveAssessment({ includeGlobal: body.includeGlobal, ...(body.servers ? { servers: body.servers } : {}), requestedBy: input.actor });
-      if (r.subject.kind !== 'assessment') throw new OversightError('internal', `request ${r.id} is not an assessment`);
-      return ok({ ...approvalStatus(r), servers: r.subject.plan.servers.map((s) => s.name), description: r.subject.description }, 202);
+      return ok(livePending(r), 202);
     },
+
+    reviewAssessment: async (input) => ok(livePending(pendingReview((input.query as { requestId: string }).requestId, 'assessment'))),
+    reviewRemediation: async (input) => ok(proposalView(pendingReview((input.query as { requestId: string }).requestId, 'remediation'))),
 
     approveAssessment: async (input) => {
       const r = await decide(input.body as ApiApprovalResponse, input, 'assessment');
@@ -147,6 +168,7 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
       const body = input.body as ApiAssessmentRequest;
       checkWorkspace(body.workspace);
       if (body.kind !== 'static' || body.servers) throw new OversightError('INVALID_ARGUMENT', 'A remediation is proposed from the static findings: leave out "servers" and kind "live".', { details: { field: body.servers ? 'servers' : 'kind' } });
+      checkQuota(input);
       const r = await c.proposeRemediation({ includeGlobal: body.includeGlobal, ...(body.fingerprints ? { fingerprints: body.fingerprints } : {}), requestedBy: input.actor });
       return ok(proposalView(r), 201);
     },
@@ -187,6 +209,12 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
 const byNewest = (a: ApprovalRequest, b: ApprovalRequest) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0);
 
 /** The newest `n`. The coordinator lists newest first already: then one pass to check it, and no copy sorted per request. */
+/** A live assessment request as its reviewer sees it: the servers it would run and the plan's description (secrets masked by the planner). */
+function livePending(r: ApprovalRequest) {
+  if (r.subject.kind !== 'assessment') throw new OversightError('internal', `request ${r.id} is not an assessment`);
+  return { ...approvalStatus(r), servers: r.subject.plan.servers.map((s) => s.name), description: r.subject.description };
+}
+
 function newest(rs: ApprovalRequest[], n: number): ApprovalRequest[] {
   for (let i = 1; i < rs.length; i++) if (byNewest(rs[i - 1]!, rs[i]!) > 0) return [...rs].sort(byNewest).slice(0, n);
   return rs.slice(0, n);

@@ -125,6 +125,9 @@ export const RemediationStatusSchema = z.object({
 });
 export type RemediationStatus = z.infer<typeof RemediationStatusSchema>;
 
+/** Query string of the two review endpoints: the one request to show. */
+export const ReviewQuerySchema = z.strictObject({ requestId: Id });
+
 /** Query string of the two log endpoints. Numbers arrive as text. */
 export const LogQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),

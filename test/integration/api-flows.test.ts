@@ -103,6 +103,11 @@ describe('HTTP API on the real coordinator', () => {
     const pending = asked.body as { requestId: string; subjectHash: string; state: string; servers: string[] };
     assert.equal(pending.state, 'pending');
     assert.deepEqual(pending.servers, ['weather']);
+    // The person deciding can see what would run; the requester cannot review it.
+    const review = await call(target, 'GET', `/api/v1/assessment/review?requestId=${pending.requestId}`, cred['alice']);
+    assert.equal(review.status, 200, JSON.stringify(review.body));
+    assert.match((review.body as { description: string }).description, /weather/);
+    assert.equal((await call(target, 'GET', `/api/v1/assessment/review?requestId=${pending.requestId}`, cred['installer'])).status, 403);
     // The installer may ask, not decide.
     const self = await call(target, 'POST', '/api/v1/assessment/approve', cred['installer'], { requestId: pending.requestId, decision: 'approved', subjectHash: pending.subjectHash });
     assert.equal(self.status, 403);
@@ -125,6 +130,9 @@ describe('HTTP API on the real coordinator', () => {
     const p = await call(target, 'POST', '/api/v1/remediation/propose', cred['compliance'], {});
     assert.equal(p.status, 201, JSON.stringify(p.body));
     const proposal = p.body as { requestId: string; subjectHash: string; proposal: { files: Record<string, unknown>[] } };
+    const review = await call(target, 'GET', `/api/v1/remediation/review?requestId=${proposal.requestId}`, cred['alice']);
+    assert.equal(review.status, 200);
+    assert.equal((review.body as { subjectHash: string }).subjectHash, proposal.subjectHash);
     assert.ok(proposal.proposal.files.every((f) => !('newText' in f) && typeof f['diff'] === 'string'));
     const ok = await call(target, 'POST', '/api/v1/remediation/approve', cred['alice'], { requestId: proposal.requestId, decision: 'approved', subjectHash: proposal.subjectHash });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
@@ -167,6 +175,8 @@ describe('HTTP API on the real coordinator', () => {
     assert.equal(page.length, 2);
     assert.ok(page[0]!.seq > page[1]!.seq);
     const next = String(first.headers['x-next-before-seq']);
+    const filtered = await call(target, 'GET', '/api/v1/assessment/logs?limit=1&kind=assessment.completed&kind=assessment.requested', cred['installer']);
+    assert.match(String(filtered.headers['link']), /kind=assessment.completed&kind=assessment.requested/, 'the next page keeps the filters');
     const second = await call(target, 'GET', `/api/v1/remediation/logs?limit=2&beforeSeq=${next}`, cred['installer']);
     assert.ok((second.body as { seq: number }[]).every((e) => e.seq < Number(next)));
     const assessments = await call(target, 'GET', '/api/v1/assessment/logs?kind=assessment.completed', cred['installer']);

@@ -35,6 +35,7 @@ describe('HTTP API permission matrix', () => {
           if (allowed) {
             assert.ok(r.status < 500 && r.status !== 401 && r.status !== 403, `${r.status} ${r.text}`);
             if (e.method === 'POST') assert.equal(r.status, 400, 'a body with an unknown field fails validation');
+            else if (e.query !== undefined && !e.query.safeParse({}).success) assert.equal(r.status, 400, 'a required query parameter is missing');
             else assert.equal(r.status, 200, r.text);
           } else {
             assert.equal(r.status, 403, r.text);
