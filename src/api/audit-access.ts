@@ -42,7 +42,7 @@ export function accessEntry(a: AccessRecord): AuditInput {
   if (a.principal) {
     payload['role'] = a.principal.role;
     payload['via'] = a.principal.via;
-    payload['credential'] = a.principal.id;
+    payload['credentialId'] = a.principal.id;
   }
   if (a.code) payload['code'] = a.code;
   if (a.reason) payload['reason'] = a.reason.slice(0, 64);

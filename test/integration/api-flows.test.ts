@@ -201,7 +201,8 @@ describe('HTTP API on the real coordinator', () => {
     const accesses = all.split('\n').filter((l) => l.includes('"api.access"'));
     assert.ok(accesses.length >= 15, `${accesses.length} api.access entries`);
     assert.ok(accesses.some((l) => l.includes('"status":401')));
-    assert.ok(accesses.some((l) => l.includes('"jwt:alice"')));
+    // The person (owner) is the actor; the credential's id is kept in clear (an id, not a secret).
+    assert.ok(accesses.some((l) => l.includes('"credentialId":"jwt:alice"')));
     assert.ok(ApiAssessmentRequestSchema.safeParse({}).success);
   });
 });
