@@ -21,11 +21,17 @@ export interface ActivationTiming {
 
 export interface DiffRender {
   requestId: string;
-  /** From the panel's page being set to the webview saying the diff is painted (host clock). */
+  /**
+   * From the host showing the request (setting a new page's HTML, or posting the request to the page already
+   * open) to the webview saying the diff is painted (host clock).
+   */
   hostMs: number;
-  /** The same moment on the page's clock: from its time origin, and from the script's first line. */
+  /** Shown on the page already open (the panel is reused): no new webview. */
+  reused: boolean;
+  /** The same moment on the page's clock: from its time origin, from the script's first line, from the `show` message. */
   pageMs: number;
   sinceScriptMs: number;
+  sinceShowMs: number;
   /** Page clock: its time origin to its document's fetch starting (waiting for the webview's service worker). */
   fetchStartMs: number;
 }

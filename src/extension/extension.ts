@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
       onRendered: (id, t) => {
         diffRenders.push({ requestId: id, ...t });
         if (diffRenders.length > 50) diffRenders.shift();
-        log.info(`diff preview ${id}: painted ${t.hostMs.toFixed(0)} ms after opening`);
+        log.info(`diff preview ${id}: painted ${t.hostMs.toFixed(0)} ms after ${t.reused ? 'it was shown in the open preview' : 'opening the preview'}`);
       },
       log: (m) => log.warn(m),
     },

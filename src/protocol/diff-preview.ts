@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 
 /**
- * Messages between the extension host and the diff preview webview (one panel per approval request).
+ * Messages between the extension host and the diff preview webview (one panel, reused while it is open,
+ * showing one approval request at a time: a `show` of another request swaps what the page shows).
  * Both sides parse every message they receive with these schemas and drop what does not fit: the
  * webview is a browser page that renders strings from config files and MCP servers (hostile input),
  * and the host never takes the page's word for anything beyond "this person clicked this button on
@@ -150,7 +151,7 @@ export type AssessmentView = z.infer<typeof AssessmentViewSchema>;
 
 // ---- host -> webview ----
 
-/** host -> webview: show (or refresh) one approval request. */
+/** host -> webview: show one approval request (the one shown: refresh it; another: show it instead). */
 export const ShowMessageSchema = z.strictObject({ type: z.literal('show'), view: ApprovalViewSchema });
 
 export const RESULT_OUTCOMES = ['applied', 'rejected', 'stale', 'expired', 'cancelled', 'failed'] as const;
@@ -174,8 +175,10 @@ export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
 export const ReadyMessageSchema = z.strictObject({ type: z.literal('ready') });
 const Ms = z.number().check(z.minimum(0), z.maximum(3_600_000));
 /**
- * webview -> host: the diff is in the DOM and a frame was painted. `ms` is performance.now() then (from
- * the page's time origin: its frame starting to navigate), `sinceScriptMs` from the script's first line.
+ * webview -> host: a request's diff is in the DOM and a frame was painted (once per request the page
+ * starts showing). `ms` is performance.now() then (from the page's time origin: its frame starting to
+ * navigate), `sinceScriptMs` from the script's first line, `sinceShowMs` from the `show` message that
+ * brought this request to the page (on a page that already showed another one, the whole page-side cost).
  * `fetchStartMs` is when the frame's document began to be fetched, from the same origin: in VS Code's
  * web workbench the frame waits there for the webview's service worker to be active.
  */
@@ -184,6 +187,7 @@ export const RenderedMessageSchema = z.strictObject({
   requestId: RequestId,
   ms: Ms,
   sinceScriptMs: Ms,
+  sinceShowMs: Ms,
   fetchStartMs: Ms,
 });
 const Decision = {

@@ -22,8 +22,23 @@ const state: PageState = { layout: 'unified', busy: false, queue: new WorkQueue(
 let view: ApprovalView | undefined;
 let reported = false;
 
-function show(next: ApprovalView): void {
-  if (view !== undefined && view.requestId !== next.requestId) reported = false;
+/**
+ * Shows a request, or refreshes the one shown. The page is reused for every request the panel shows
+ * (a new webview costs over a second in VS Code's web workbench): another request starts from a clean
+ * page (no banner, no reason typed for the other one, at the top) and reports when its diff is painted.
+ */
+function show(next: ApprovalView, receivedAt: number): void {
+  if (view !== undefined && view.requestId !== next.requestId) {
+    reported = false;
+    state.busy = false;
+    state.queue.reset(); // the other request's remaining rows
+    state.queue = new WorkQueue(); // and this one's wait for its first paint, as on a fresh page
+    banner.hidden = true;
+    banner.replaceChildren();
+    live.textContent = '';
+    content.replaceChildren();
+    window.scrollTo(0, 0);
+  }
   view = next;
   if (!next.decidable) state.busy = false;
   renderView(content, next, state, {
@@ -47,7 +62,7 @@ function show(next: ApprovalView): void {
       setTimeout(() => {
         const ms = performance.now();
         const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-        post({ type: 'rendered', requestId: id, ms, sinceScriptMs: ms - scriptStart, fetchStartMs: nav?.fetchStart ?? 0 });
+        post({ type: 'rendered', requestId: id, ms, sinceScriptMs: ms - scriptStart, sinceShowMs: ms - receivedAt, fetchStartMs: nav?.fetchStart ?? 0 });
         state.queue.start(); // the rest of a long diff, in slices
       }, 0),
     );
@@ -55,10 +70,11 @@ function show(next: ApprovalView): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const receivedAt = performance.now();
   const parsed = HostToWebviewSchema.safeParse(event.data);
   if (!parsed.success) return; // not ours, or malformed: ignore rather than trust
   const msg = parsed.data;
-  if (msg.type === 'show') show(msg.view);
+  if (msg.type === 'show') show(msg.view, receivedAt);
   else if (view !== undefined && msg.requestId === view.requestId) {
     state.busy = false;
     setBusy(content, false);

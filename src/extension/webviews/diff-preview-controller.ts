@@ -24,27 +24,37 @@ export interface DiffPreviewDeps {
 }
 
 export interface RenderTiming {
-  /** Host clock: from the page's HTML being set (the panel opening or loading again) to the `rendered` message. */
+  /**
+   * Host clock: from the host showing the request to the `rendered` message. Showing is setting the page's
+   * HTML (a new panel, or its page loading again) or, on a page already loaded, posting it the request.
+   */
   hostMs: number;
+  /** The request was shown on a page already loaded (another request's): no new webview was made. */
+  reused: boolean;
   /** Page clock: from the document's time origin, and from the script's first line, to the diff painted. */
   pageMs: number;
   sinceScriptMs: number;
+  /** Page clock: from the `show` message that brought this request to the diff painted. */
+  sinceShowMs: number;
   /** Page clock: from the time origin to its document's fetch starting (the wait for the webview's service worker). */
   fetchStartMs: number;
 }
 
 /**
- * The panel's logic without vscode: parses every message from the page, checks it names this request
- * and the subject it was shown, allows one decision at a time, and turns outcomes into `result`
- * messages. `post` sends to the page.
+ * The panel's logic without vscode: parses every message from the page, checks it names the request
+ * shown and the subject it was shown, allows one decision at a time per request, and turns outcomes into
+ * `result` messages. `post` sends to the page. One controller serves the panel for as long as it is open:
+ * `show` swaps the request it shows (the page is reused; see DiffPreviewPanels).
  */
 export class DiffPreviewController {
   private request: ApprovalRequest;
-  private deciding = false;
+  private readonly deciding = new Set<string>();
   private ready = false;
-  private loadedAt: number;
+  /** When the request shown was shown (host clock), and whether on a page already loaded. */
+  private shownAt: number;
+  private shownOnLoadedPage = false;
 
-  /** Fresh requests this page was offered (in `result` messages): the only ones it may ask to open. */
+  /** Fresh requests this page was offered (in `result` messages) for the request shown: the only ones it may ask to open. */
   private readonly offered = new Set<string>();
   private readonly post: (message: HostToWebview) => void;
 
@@ -55,9 +65,13 @@ export class DiffPreviewController {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.request = request;
-    this.loadedAt = now();
+    this.shownAt = now();
     this.post = (m) => {
-      if (m.type === 'result' && m.freshRequestId !== undefined) this.offered.add(m.freshRequestId);
+      if (m.type === 'result') {
+        // A decision on a request no longer shown ended: the page shows another one now.
+        if (m.requestId !== this.request.id) return;
+        if (m.freshRequestId !== undefined) this.offered.add(m.freshRequestId);
+      }
       post(m);
     };
   }
@@ -66,7 +80,20 @@ export class DiffPreviewController {
     return this.request.id;
   }
 
-  /** A newer version of the request (a coordinator event): show it, and say how a decision ended. */
+  /** Show this request instead of the one shown (the same one: a refresh, as `update`). */
+  show(request: ApprovalRequest): void {
+    if (request.id === this.request.id) {
+      this.update(request);
+      return;
+    }
+    this.request = request;
+    this.offered.clear();
+    this.shownAt = this.now();
+    this.shownOnLoadedPage = this.ready;
+    if (this.ready) this.postRequest();
+  }
+
+  /** A newer version of the request shown (a coordinator event): show it, and say how a decision ended. */
   update(request: ApprovalRequest): void {
     if (request.id !== this.request.id) return;
     const before = this.request.state;
@@ -82,7 +109,14 @@ export class DiffPreviewController {
   /** The page is being (re)loaded: it will say `ready` again and get the request again. */
   reset(): void {
     this.ready = false;
-    this.loadedAt = this.now();
+    this.shownAt = this.now();
+    this.shownOnLoadedPage = false;
+  }
+
+  private postRequest(): void {
+    this.post(toShowMessage(this.request));
+    const result = resultOf(this.request);
+    if (result !== undefined) this.post(result);
   }
 
   async receive(raw: unknown): Promise<void> {
@@ -94,9 +128,7 @@ export class DiffPreviewController {
     const msg = parsed.data;
     if (msg.type === 'ready') {
       this.ready = true;
-      this.post(toShowMessage(this.request));
-      const result = resultOf(this.request);
-      if (result !== undefined) this.post(result);
+      this.postRequest();
       return;
     }
     if (msg.requestId !== this.request.id) {
@@ -105,7 +137,14 @@ export class DiffPreviewController {
     }
     switch (msg.type) {
       case 'rendered':
-        this.deps.onRendered?.(msg.requestId, { hostMs: this.now() - this.loadedAt, pageMs: msg.ms, sinceScriptMs: msg.sinceScriptMs, fetchStartMs: msg.fetchStartMs });
+        this.deps.onRendered?.(msg.requestId, {
+          hostMs: this.now() - this.shownAt,
+          reused: this.shownOnLoadedPage,
+          pageMs: msg.ms,
+          sinceScriptMs: msg.sinceScriptMs,
+          sinceShowMs: msg.sinceShowMs,
+          fetchStartMs: msg.fetchStartMs,
+        });
         return;
       case 'openDiffEditor': {
         const s = this.request.subject;
@@ -138,8 +177,8 @@ export class DiffPreviewController {
       this.post(result(id, 'failed', `This request is ${this.request.state}; it can no longer be decided.`));
       return;
     }
-    if (this.deciding) return;
-    this.deciding = true;
+    if (this.deciding.has(id)) return;
+    this.deciding.add(id);
     try {
       const trimmed = reason?.trim();
       const why = trimmed === undefined || trimmed === '' ? undefined : trimmed;
@@ -148,7 +187,7 @@ export class DiffPreviewController {
     } catch (e) {
       this.post(errorResult(id, e));
     } finally {
-      this.deciding = false;
+      this.deciding.delete(id);
     }
   }
 }

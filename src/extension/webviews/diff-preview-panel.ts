@@ -9,15 +9,15 @@ import { webviewHtml } from './webview-html';
 export const DIFF_PREVIEW_VIEW_TYPE = 'mcpOversight.diffPreview';
 
 /**
- * The diff preview of one approval request: a webview panel whose page inlines `dist/webview/main.js`
- * and `main.css` (webview-html.ts; the text is read once, by DiffPreviewPanels' WebviewBundle). The logic
- * (message parsing, binding to the subject hash, results) is in DiffPreviewController; this class is
- * the vscode glue. Create panels through DiffPreviewPanels, which keeps one per request id.
+ * The diff preview: a webview panel whose page inlines `dist/webview/main.js` and `main.css`
+ * (webview-html.ts; the text is read once, by DiffPreviewPanels' WebviewBundle) and shows one approval
+ * request at a time; `show` swaps the request by message, on the same page. The logic (message parsing,
+ * binding to the subject hash, results) is in DiffPreviewController; this class is the vscode glue.
+ * DiffPreviewPanels keeps at most one.
  */
 export class DiffPreviewPanel implements vscode.Disposable {
   private readonly controller: DiffPreviewController;
   private readonly disposables: vscode.Disposable[] = [];
-  private wasVisible = true;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -30,13 +30,6 @@ export class DiffPreviewPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         this.controller.receive(m).catch((e: unknown) => deps.log?.(`diff preview: ${e instanceof Error ? e.message : String(e)}`));
-      }),
-      panel.onDidChangeViewState(() => {
-        // retainContextWhenHidden is off: the page is discarded when hidden and loads again when shown.
-        // It loads with fresh HTML (a new nonce) and says `ready` again.
-        if (!panel.visible) this.controller.reset();
-        else if (!this.wasVisible) this.render();
-        this.wasVisible = panel.visible;
       }),
       panel.onDidDispose(() => {
         onDisposed();
@@ -54,8 +47,15 @@ export class DiffPreviewPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  /** A newer version of the request (from the coordinator's onApproval): refresh the page. */
+  /** Show this request instead of the one shown (on the same page), or refresh it if it is the one shown. */
+  show(request: ApprovalRequest): void {
+    this.panel.title = panelTitle(request);
+    this.controller.show(request);
+  }
+
+  /** A newer version of a request (from the coordinator's onApproval): the page refreshes if it shows it. */
   update(request: ApprovalRequest): void {
+    if (request.id !== this.controller.requestId) return;
     this.panel.title = panelTitle(request);
     this.controller.update(request);
   }
@@ -78,9 +78,16 @@ export interface DiffPreviewPanelsOptions {
   deps: DiffPreviewDeps;
 }
 
-/** One diff preview panel per approval request id: `open` shows it (or reveals the open one). */
+/**
+ * The diff preview panel, one at a time: `open` shows a request in the open panel (swapping what its page
+ * shows, by message) or opens the panel. Reused, and its page kept while it is hidden
+ * (retainContextWhenHidden), because a new webview page is the expensive part of showing a diff: in VS
+ * Code's web workbench (code-server) each new webview registers the webview service worker again and
+ * Chromium activates that version a second late (docs/ARCHITECTURE.md, "Webview pages"), so a new panel
+ * or a hidden page loading again took 1.2-1.35 s against ~0.1 s for a page already loaded.
+ */
 export class DiffPreviewPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, DiffPreviewPanel>();
+  private current: DiffPreviewPanel | undefined;
   private readonly bundleRoot: vscode.Uri;
   private readonly bundle: WebviewBundle;
 
@@ -90,9 +97,9 @@ export class DiffPreviewPanels implements vscode.Disposable {
   }
 
   open(request: ApprovalRequest, column: vscode.ViewColumn = vscode.ViewColumn.Active): DiffPreviewPanel {
-    const open = this.panels.get(request.id);
+    const open = this.current;
     if (open !== undefined) {
-      open.update(request);
+      open.show(request);
       open.reveal();
       return open;
     }
@@ -100,26 +107,29 @@ export class DiffPreviewPanels implements vscode.Disposable {
       enableScripts: true,
       enableForms: false,
       enableCommandUris: false,
-      retainContextWhenHidden: false,
+      retainContextWhenHidden: true,
       localResourceRoots: [this.bundleRoot],
     });
-    const created = new DiffPreviewPanel(panel, request, this.bundle, this.options.deps, () => this.panels.delete(request.id));
-    this.panels.set(request.id, created);
+    const created: DiffPreviewPanel = new DiffPreviewPanel(panel, request, this.bundle, this.options.deps, () => {
+      if (this.current === created) this.current = undefined;
+    });
+    this.current = created;
     return created;
   }
 
-  /** Forward a coordinator event: the panel of that request (if open) refreshes. */
+  /** Forward a coordinator event: the panel refreshes if it shows that request. */
   update(request: ApprovalRequest): void {
-    this.panels.get(request.id)?.update(request);
+    this.current?.update(request);
   }
 
+  /** The panel, if it shows this request. */
   get(requestId: string): DiffPreviewPanel | undefined {
-    return this.panels.get(requestId);
+    return this.current?.requestId === requestId ? this.current : undefined;
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.current?.dispose();
+    this.current = undefined;
   }
 }
 

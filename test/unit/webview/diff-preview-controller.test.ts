@@ -167,8 +167,54 @@ describe('DiffPreviewController', () => {
     const { c, timings, tick } = harness(r);
     c.reset();
     tick(120);
-    await c.receive({ type: 'rendered', requestId: r.id, ms: 95, sinceScriptMs: 40, fetchStartMs: 30 });
-    assert.deepEqual(timings, [{ hostMs: 120, pageMs: 95, sinceScriptMs: 40, fetchStartMs: 30 }]);
+    await c.receive({ type: 'rendered', requestId: r.id, ms: 95, sinceScriptMs: 40, sinceShowMs: 20, fetchStartMs: 30 });
+    assert.deepEqual(timings, [{ hostMs: 120, reused: false, pageMs: 95, sinceScriptMs: 40, sinceShowMs: 20, fetchStartMs: 30 }]);
+  });
+
+  it('show swaps the request on the loaded page: the page gets it at once, and its timing runs from the swap', async () => {
+    const a = remediationRequest();
+    const b = { ...remediationRequest(), id: 'req-b', title: 'the other one' };
+    const { c, posted, timings, tick, calls } = harness(a);
+    await c.receive({ type: 'ready' });
+    tick(5000);
+    c.show(b);
+    assert.equal(c.requestId, 'req-b');
+    const shown = posted.at(-1);
+    assert.ok(shown?.type === 'show' && shown.view.requestId === 'req-b');
+    tick(40);
+    await c.receive({ type: 'rendered', requestId: 'req-b', ms: 9000, sinceScriptMs: 8000, sinceShowMs: 25, fetchStartMs: 900 });
+    assert.deepEqual(timings, [{ hostMs: 40, reused: true, pageMs: 9000, sinceScriptMs: 8000, sinceShowMs: 25, fetchStartMs: 900 }]);
+    // Messages about the request no longer shown are dropped; a decision needs the request shown.
+    await c.receive({ type: 'approve', requestId: a.id, subjectHash: hashOf(a) });
+    await c.receive({ type: 'rendered', requestId: a.id, ms: 1, sinceScriptMs: 1, sinceShowMs: 1, fetchStartMs: 0 });
+    assert.equal(calls.length, 0);
+    assert.equal(timings.length, 1);
+    await c.receive({ type: 'approve', requestId: 'req-b', subjectHash: hashOf(b) });
+    assert.deepEqual(calls, [['approve', 'req-b', hashOf(b), undefined]]);
+    // An update of the other request does not reach the page; showing the same request again is a refresh.
+    const n = posted.length;
+    c.update({ ...a, state: 'rejected' });
+    assert.equal(posted.length, n);
+    c.show({ ...b, state: 'rejected' });
+    assert.ok(posted.at(-2)?.type === 'show' && posted.at(-1)?.type === 'result');
+  });
+
+  it('show before the page is ready waits for it; a decision that ends after a swap does not reach the page', async () => {
+    const a = remediationRequest();
+    const b = { ...remediationRequest(), id: 'req-b' };
+    let release: (r: ApprovalRequest) => void = () => {};
+    const { c, posted } = harness(a, { onApprove: () => new Promise<ApprovalRequest>((res) => (release = res)) });
+    c.show(b);
+    assert.equal(posted.length, 0);
+    await c.receive({ type: 'ready' });
+    assert.ok(posted[0]?.type === 'show' && posted[0].view.requestId === 'req-b');
+    c.show(a);
+    const deciding = c.receive({ type: 'approve', requestId: a.id, subjectHash: hashOf(a) });
+    c.show(b);
+    const n = posted.length;
+    release({ ...a, state: 'executed' });
+    await deciding;
+    assert.equal(posted.length, n, 'the page shows req-b now: no show or result for the other request');
   });
 
   it('updates before the page is ready are held until it is', async () => {

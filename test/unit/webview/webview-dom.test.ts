@@ -99,10 +99,38 @@ describe('diff preview webview in Chromium', { skip }, () => {
     assert.equal(await page.evaluate("document.querySelector('#approve').disabled"), true, 'no double submit');
 
     await send({ type: 'result', requestId: request.id, outcome: 'applied', message: 'Applied: 1 file(s) changed.' });
-    await page.waitForFunction(`document.querySelector('[role="status"]')?.textContent?.includes('Applied')`);
+    // A locator, not waitForFunction: that evaluates its predicate inside the page, which the CSP forbids.
+    await page.locator('[role="status"]', { hasText: 'Applied' }).waitFor({ state: 'attached' });
     await page.locator('vscode-button', { hasText: 'Open in diff editor' }).first().click();
     const openMsg = await waitFor(posted, 'openDiffEditor');
     assert.deepEqual(openMsg, { type: 'openDiffEditor', requestId: request.id, file: 0 });
+    assert.deepEqual(await violations(), []);
+    await page.close();
+  });
+
+  it('another request on the same page: shown from a clean page, its own rendered report; the other request\'s result is ignored', async () => {
+    const a = remediationRequest();
+    const b = remediationRequest(proposal([{ ...moveToken, description: 'the second proposal' }]), { id: 'req-second', title: 'Second request' });
+    const { page, posted, send, violations } = await open(toShowMessage(a));
+    await waitFor(posted, 'rendered');
+    await page.locator('#reason textarea').fill('meant for the first one');
+    await send({ type: 'result', requestId: a.id, outcome: 'rejected', message: 'Rejected. Nothing was changed.' });
+    await page.locator('.result.rejected').waitFor({ state: 'visible' });
+
+    await send(toShowMessage(b));
+    const second = await postedMatching(posted, (m) => m.type === 'rendered' && m.requestId === 'req-second', 'rendered message of the second request');
+    assert.ok(second.type === 'rendered');
+    assert.ok(second.sinceShowMs >= 0 && second.sinceShowMs < second.sinceScriptMs, 'timed from its show message, not from the page load');
+    console.log(`diff preview: another request on the loaded page painted ${second.sinceShowMs.toFixed(1)} ms after its show message`);
+    assert.equal(await page.locator('h1').textContent(), 'Second request');
+    assert.equal(await page.locator('.result').isVisible(), false, "the first request's outcome is gone");
+    assert.equal(await page.locator('#reason textarea').inputValue(), '', "the first request's reason is not carried over");
+    assert.ok(((await page.locator('body').textContent()) ?? '').includes('the second proposal'));
+    await send({ type: 'result', requestId: a.id, outcome: 'applied', message: 'Applied: 1 file(s) changed.' });
+    await page.locator('#approve').click();
+    const approve = await waitFor(posted, 'approve');
+    assert.deepEqual(approve, { type: 'approve', requestId: 'req-second', subjectHash: b.subject.subjectHash });
+    assert.equal(await page.locator('.result').isVisible(), false, 'a result for the request no longer shown is ignored');
     assert.deepEqual(await violations(), []);
     await page.close();
   });
