@@ -135,6 +135,42 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('agrees with the reference on every path: sorted already, copied to sort, integer-like keys, __proto__, very deep', () => {
+    // canonicalJson hands values whose keys are (or can be copied to be) in order to JSON.stringify and
+    // writes the rest itself; both must give the reference's bytes.
+    const ref = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(ref).join(',')}]`;
+      if (v !== null && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        return `{${Object.keys(o)
+          .filter((k) => o[k] !== undefined)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${ref(o[k])}`)
+          .join(',')}}`;
+      }
+      return JSON.stringify(v);
+    };
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('__proto__', '0', '1', '10', '2', '01', '-1', '4294967295', 'a', 'B'));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), (v, choices) => {
+        let i = 0;
+        const shuffled = reorder(v, () => choices[i++ % choices.length]!);
+        assert.equal(canonicalJson(shuffled), ref(v));
+        assert.equal(canonicalJson(v), ref(v));
+      }),
+      { seed: 9, numRuns: 500 },
+    );
+    const protoKey = JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}') as unknown;
+    assert.equal(canonicalJson(protoKey), '{"__proto__":{"a":1,"b":2},"z":1}');
+    let deep: unknown = { b: 1, a: 2 };
+    for (let d = 0; d < 400; d++) deep = d % 2 === 0 ? [deep] : { y: deep, x: d };
+    assert.equal(canonicalJson(deep), ref(deep));
+    assert.equal(canonicalJson({ b: undefined, a: 1, c: [{ e: 1, d: undefined }] }), '{"a":1,"c":[{"e":1}]}');
+  });
+
   it('round-trips: canonicalJson(JSON.parse(canonicalJson(x))) === canonicalJson(x)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
