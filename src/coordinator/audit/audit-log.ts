@@ -2,11 +2,10 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyFingerprint, signCheckpoint, encodeCheckpointLine } from '../../core/audit/audit-checkpoint';
-import { AuditInputSchema, GENESIS_HASH, SYSTEM_ACTOR, type AuditEntry, type AuditInput } from '../../core/audit/audit-entry';
+import { GENESIS_HASH, SYSTEM_ACTOR, type AuditEntry, type AuditInput } from '../../core/audit/audit-entry';
 import type { Approver } from '../../core/grants/grant-schema';
-import { AUDIT_MAX_LINE_BYTES, encodeAuditLine } from '../../core/audit/audit-line';
+import { AuditEntryEncoder, type EncodedAuditEntry } from '../../core/audit/audit-encoder';
 import { AuditQuerySchema, type AuditQuery } from '../../core/audit/audit-query';
-import { redactForAudit } from '../../core/audit/audit-redact';
 import { OversightError } from '../../core/errors';
 import { acquireAuditLock, type AuditLock } from './audit-lock';
 import { CHECKPOINTS_FILE, ioError, listSegments, readManifest, RETENTION_FILE, segmentName, syncDir, writeAll, writeManifest, type Manifest, type SegmentFile } from './audit-files';
@@ -42,9 +41,7 @@ export interface AuditLogOptions {
   onRetention?: (outcome: { result: PruneResult } | { error: unknown }) => void;
 }
 
-interface Pending {
-  entry: AuditEntry;
-  line: string;
+interface Pending extends EncodedAuditEntry {
   resolve(e: AuditEntry): void;
   reject(e: unknown): void;
 }
@@ -81,6 +78,7 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly now: () => Date;
   private readonly durable: boolean;
+  private readonly encoder: AuditEntryEncoder;
 
   private constructor(
     private readonly opts: AuditLogOptions,
@@ -99,6 +97,7 @@ export class AuditLog {
     this.maxBytes = opts.segmentMaxBytes ?? 8 * 1024 * 1024;
     this.now = opts.now ?? (() => new Date());
     this.durable = opts.durable ?? true;
+    this.encoder = new AuditEntryEncoder(opts.hmacKey);
     // A scheduled run that starts once the log is closing is skipped (shutdown does not wait for a prune).
     this.retention = new RetentionSchedule({ days: opts.retentionDays ?? 0, now: this.now, prune: (cutoff, started) => this.queuePrune(cutoff, SYSTEM_ACTOR, started), report: opts.onRetention });
   }
@@ -164,26 +163,15 @@ export class AuditLog {
   /** `append` minus the closed check: a prune that `close` waits for still records itself. */
   private enqueue(input: AuditInput): Promise<AuditEntry> {
     if (this.failed) return Promise.reject(this.failed);
-    const parsed = AuditInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      return Promise.reject(new OversightError('usage', `audit entry rejected: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`));
-    }
-    let entry: AuditEntry;
-    let line: string;
+    let encoded: EncodedAuditEntry;
     try {
-      const safe = redactForAudit({ actor: parsed.data.actor, subject: parsed.data.subject, payload: parsed.data.payload }, this.opts.hmacKey);
-      const body = { ...safe, kind: parsed.data.kind, seq: this.tail.seq + 1, ts: this.now().toISOString(), prevHash: this.tail.hash };
-      const enc = encodeAuditLine(body);
-      if (Buffer.byteLength(enc.line) > AUDIT_MAX_LINE_BYTES) throw new TypeError(`the entry is larger than ${AUDIT_MAX_LINE_BYTES / 1024} KiB; log a summary and a hash instead`);
-      entry = { ...body, hash: enc.hash };
-      line = enc.line;
+      encoded = this.encoder.encode(input, this.tail.seq + 1, this.now().toISOString(), this.tail.hash);
     } catch (e) {
-      return Promise.reject(new OversightError('usage', `audit entry rejected: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      return Promise.reject(e);
     }
-    this.tail = { seq: entry.seq, hash: entry.hash };
+    this.tail = { seq: encoded.entry.seq, hash: encoded.entry.hash };
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.pending.push({ entry, line, resolve, reject });
+      this.pending.push({ entry: encoded.entry, line: encoded.line, bytes: encoded.bytes, resolve, reject });
       this.kick();
     });
   }
@@ -336,7 +324,7 @@ export class AuditLog {
       // As many as fit in this segment (at least one, so an oversized line still goes somewhere).
       while (i < batch.length && this.seg.entries + lines.length < this.maxEntries) {
         const p = batch[i] as Pending;
-        const size = Buffer.byteLength(p.line) + 1;
+        const size = p.bytes + 1;
         if (lines.length > 0 && this.seg.bytes + bytes + size > this.maxBytes) break;
         lines.push(p.line);
         bytes += size;

@@ -35,7 +35,7 @@ function redact(value: unknown, key: Uint8Array): unknown {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === undefined) continue;
     const safeKey = redactString(k, key);
-    out[safeKey] = SECRET_CONTAINERS.has(k.toLowerCase()) && v !== null && typeof v === 'object' ? hideAll(v, key) : isSecretLikeName(k) ? hideValue(v, key) : redact(v, key);
+    setOwn(out, safeKey, SECRET_CONTAINERS.has(k.toLowerCase()) && v !== null && typeof v === 'object' ? hideAll(v, key) : isSecretLikeName(k) ? hideValue(v, key) : redact(v, key));
   }
   return out;
 }
@@ -72,10 +72,20 @@ function hideAll(value: unknown, key: Uint8Array): unknown {
   if (Array.isArray(value)) return value.map((v) => hideAll(v, key));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[redactString(k, key)] = hideAll(v, key);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) setOwn(out, redactString(k, key), hideAll(v, key));
     return out;
   }
   return hideValue(value, key);
+}
+
+/**
+ * `out[k] = v`, except that a `__proto__` key (JSON.parse makes it an own property, e.g. in what a server
+ * returned) stays an own property: assigning it would set the copy's prototype, and the entry would be
+ * refused, or a key dropped, at the word of whoever wrote the value.
+ */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 function hideValue(value: unknown, key: Uint8Array): unknown {

@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import { canonicalJson } from '../crypto/canonical-json';
+import { OversightError } from '../errors';
+import type { Approver } from '../grants/grant-schema';
+import { AUDIT_KINDS, AuditInputSchema, type AuditEntry, type AuditInput, type AuditSubject } from './audit-entry';
+import { AUDIT_MAX_LINE_BYTES, hashAuditBody } from './audit-line';
+import { redactForAudit } from './audit-redact';
+
+/** One encoded entry: what `append` resolves with, its line (no newline) and the line's UTF-8 size. */
+export interface EncodedAuditEntry {
+  entry: AuditEntry;
+  line: string;
+  bytes: number;
+}
+
+/** An actor or subject as validated and redacted (frozen: entries share it) and its canonical JSON. */
+interface Part<T> {
+  value: T;
+  json: string;
+}
+
+const KINDS: ReadonlySet<string> = new Set(AUDIT_KINDS);
+const SUBJECT_KEYS: ReadonlySet<string> = new Set(['type', 'id', 'server']);
+const { actor: ActorInput, subject: SubjectInput, payload: PayloadInput } = AuditInputSchema.shape;
+
+/**
+ * Turns what a caller hands `AuditLog.append` into its line: validated (AuditInputSchema), secrets
+ * replaced (redactForAudit), canonical JSON with the hash spliced in (the bytes `encodeAuditLine` makes,
+ * which a test holds it to). It runs for every entry, at HTTP API request rates among others, so an
+ * actor or subject seen before is not validated, redacted and serialised again: both are kept, by
+ * content, in a small cache (a few hundred distinct people and paths; cleared when it fills).
+ */
+export class AuditEntryEncoder {
+  private readonly actors = new Map<string, Part<Approver>>();
+  private readonly subjects = new Map<string, Part<AuditSubject>>();
+
+  constructor(
+    private readonly hmacKey: Uint8Array,
+    private readonly maxCached = 512,
+  ) {}
+
+  /** Throws a `usage` OversightError naming the field at fault; nothing is kept for a rejected entry. */
+  encode(input: AuditInput, seq: number, ts: string, prevHash: string): EncodedAuditEntry {
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new OversightError('internal', `audit: seq ${seq} is not a positive integer`);
+    if (input === null || typeof input !== 'object') throw rejected('', 'expected an object');
+    const actor = this.actor(input.actor);
+    const kind = input.kind;
+    // A kind from the closed list (plain ASCII, written without escaping below).
+    if (typeof kind !== 'string' || !KINDS.has(kind)) throw fromZod('kind', AuditInputSchema.shape.kind, kind);
+    const subject = this.subject(input.subject);
+    const payloadIn = input.payload;
+    if (!isPlainRecord(payloadIn)) throw fromZod('payload', PayloadInput, payloadIn);
+    let payload: Record<string, unknown>;
+    let body: string;
+    try {
+      payload = redactForAudit(payloadIn, this.hmacKey);
+      // The canonical key order: actor, kind, payload, prevHash, seq, subject, ts (see audit-line.ts).
+      body = `{"actor":${actor.json},"kind":"${kind}","payload":${canonicalJson(payload)},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"subject":${subject.json},"ts":${JSON.stringify(ts)}}`;
+    } catch (e) {
+      throw rejected('', e instanceof Error ? e.message : String(e), e);
+    }
+    const hash = hashAuditBody(body);
+    const line = `${body.slice(0, -1)},"hash":"${hash}"}`;
+    const bytes = Buffer.byteLength(line);
+    if (bytes > AUDIT_MAX_LINE_BYTES) throw rejected('', `the entry is larger than ${AUDIT_MAX_LINE_BYTES / 1024} KiB; log a summary and a hash instead`);
+    return { entry: { actor: actor.value, kind, payload, prevHash, seq, subject: subject.value, ts, hash }, line, bytes };
+  }
+
+  private actor(a: Approver): Part<Approver> {
+    const key = a !== null && typeof a === 'object' ? JSON.stringify([a.id, a.label, a.provider, a.verified]) : undefined;
+    const hit = key === undefined ? undefined : this.actors.get(key);
+    if (hit) return hit;
+    const r = ActorInput.safeParse(a);
+    if (!r.success) throw zodIssue('actor', r.error);
+    return this.keep(this.actors, key, r.data);
+  }
+
+  private subject(s: AuditSubject): Part<AuditSubject> {
+    if (s !== null && typeof s === 'object') {
+      const hit = this.subjects.get(JSON.stringify([s.type, s.id, s.server]));
+      // The schema is strict: a subject with any other key is not the one cached.
+      if (hit && Object.keys(s).every((k) => SUBJECT_KEYS.has(k))) return hit;
+    }
+    const r = SubjectInput.safeParse(s);
+    if (!r.success) throw zodIssue('subject', r.error);
+    return this.keep(this.subjects, JSON.stringify([r.data.type, r.data.id, r.data.server]), r.data);
+  }
+
+  private keep<T extends object>(cache: Map<string, Part<T>>, key: string | undefined, parsed: T): Part<T> {
+    let value: T;
+    let json: string;
+    try {
+      value = Object.freeze(redactForAudit(parsed, this.hmacKey));
+      json = canonicalJson(value);
+    } catch (e) {
+      throw rejected('', e instanceof Error ? e.message : String(e), e);
+    }
+    const part = { value, json };
+    if (key !== undefined) {
+      if (cache.size >= this.maxCached) cache.clear();
+      cache.set(key, part);
+    }
+    return part;
+  }
+}
+
+/** What z.record accepts and redactForAudit copies: a plain object (not an array, Date, class instance). */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function fromZod(field: string, schema: z.ZodType, value: unknown): OversightError {
+  const r = schema.safeParse(value);
+  return r.success ? rejected(field, 'only plain JSON objects, arrays and primitives') : zodIssue(field, r.error);
+}
+
+function zodIssue(field: string, error: z.ZodError): OversightError {
+  const i = error.issues[0];
+  return rejected([field, ...(i?.path ?? [])].map(String).join('.'), i?.message ?? 'invalid');
+}
+
+function rejected(path: string, message: string, cause?: unknown): OversightError {
+  return new OversightError('usage', `audit entry rejected: ${path === '' ? '' : `${path}: `}${message}`, cause === undefined ? undefined : { cause });
+}
