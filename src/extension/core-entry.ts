@@ -3,7 +3,8 @@
  * (the first coordinator start, the first assessment, the first audit command) by `loadCore()`
  * (core-loader.ts). dist/extension.js holds only the VS Code glue, so activation stays fast and small:
  * the coordinator (MCP SDK client with ajv, cockatiel, the audit store), the static assessment (config
- * readers, rules, policy, reports) and classic zod live here. The glue sees this module only through
+ * readers, rules, policy, reports), classic zod, and the webviews' host-side logic with the protocol's
+ * schemas (diff preview and audit panel controllers) live here. The glue sees this module only through
  * `import type` (eslint enforces that boundary, see eslint.config.mjs).
  *
  * Errors thrown from here are this bundle's OversightError, a different class from the glue's copy:
@@ -32,6 +33,11 @@ export { ApiKeyStore } from '../api/auth/api-keys';
 export { newApiSigningKeyPem } from '../api/auth/jwt-keys';
 export { parseTtl } from '../api/auth/jwt';
 export { ROLE_PERMISSIONS, ROLES } from '../api/permissions';
+// The webviews' host-side logic: it parses the pages' messages with the protocol's zod/mini schemas, which
+// cost more to build at load than the rest of the glue together, and is needed only once a page is shown.
+export { DiffPreviewController } from './webviews/diff-preview-controller';
+export { AuditViewController } from './audit/audit-view-controller';
+export { describeVerify } from './audit/audit-view-model';
 
 /** A severity setting as written by a person: the documented default for anything malformed. */
 export function parseSeverity(value: unknown, fallback: Severity): Severity {

@@ -8,7 +8,7 @@ import { ApprovalsTree } from './approvals/approvals-tree';
 import { openDeadLetters } from './approvals/dead-letter-commands';
 import { installServer } from './install/install-command';
 import { exportAuditCommand, showAuditCommand, verifyAudit, verifyAuditCommand } from './audit/audit-commands';
-import { healthChanges } from './audit/audit-view-controller';
+import { healthChanges } from './audit/health-changes';
 import { AuditViewProvider } from './audit/audit-view-provider';
 import { assessWorkspace } from './commands/assess-workspace';
 import { coreLoader } from './core-loader';
@@ -71,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
   const diffRenders: DiffRender[] = [];
   const previews = new DiffPreviewPanels({
     extensionUri: context.extensionUri,
+    core: core.get,
     deps: {
       onApprove: (id, hash, reason) => decide(id, 'approved', hash, reason),
       onReject: (id, hash, reason) => decide(id, 'rejected', hash, reason),
@@ -96,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
           ? 'Open a folder: the audit log belongs to a workspace.'
           : undefined,
     log: (m) => log.warn(m),
-  });
+  }, core.get);
   oversight.onReady((c) => {
     auditView.availabilityChanged();
     // What the coordinator announces is also what it audits: the panel reads again (debounced, only while shown).

@@ -5,7 +5,6 @@ import type { AuditVerifyReport } from '../../core/audit/audit-verify';
 import type { Coordinator } from '../../coordinator/coordinator';
 import { currentApprover } from '../approvals/approval-commands';
 import type { ExtensionCore } from '../core-loader';
-import { describeVerify } from './audit-view-model';
 
 /** Verifies the workspace's audit log against the store's public key. Reads only; needs no lock. */
 export async function verifyAudit(store: string, core: () => ExtensionCore): Promise<AuditVerifyReport> {
@@ -14,8 +13,9 @@ export async function verifyAudit(store: string, core: () => ExtensionCore): Pro
 
 export async function verifyAuditCommand(store: string, core: () => ExtensionCore): Promise<void> {
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Oversight: verifying the audit log…' }, () => verifyAudit(store, core));
-  if (report.ok) void vscode.window.showInformationMessage(`MCP Oversight: ${describeVerify(report)}`);
-  else void vscode.window.showErrorMessage(`MCP Oversight: ${describeVerify(report)}`);
+  const text = core().describeVerify(report);
+  if (report.ok) void vscode.window.showInformationMessage(`MCP Oversight: ${text}`);
+  else void vscode.window.showErrorMessage(`MCP Oversight: ${text}`);
 }
 
 /** The newest entries as a Markdown compliance report in a read-only preview (the read is audited). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AuditHostToWebview } from '../../protocol/audit-view';
-import { AuditViewController, type AuditViewDeps } from './audit-view-controller';
+import type { AuditViewController, AuditViewDeps } from './audit-view-controller';
+import type { ExtensionCore } from '../core-loader';
 import { WebviewBundle } from '../webviews/webview-bundle';
 import { auditViewHtml } from './audit-view-html';
 
@@ -10,7 +11,8 @@ export const AUDIT_VIEW_ID = 'mcpOversight.audit';
  * The sidebar audit panel (`mcpOversight.audit`, a webview view in the MCP Oversight container): the
  * vscode glue around AuditViewController. The page inlines `dist/webview/audit.js` and `audit.css` (read
  * once, on the first render) under a strict CSP with a fresh nonce per render; `localResourceRoots` is
- * `dist/webview` only.
+ * `dist/webview` only. The controller (with the protocol's schemas) comes from the lazily loaded core, when
+ * the view is first shown.
  */
 export class AuditViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly bundleRoot: vscode.Uri;
@@ -21,6 +23,7 @@ export class AuditViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   constructor(
     extensionUri: vscode.Uri,
     private readonly deps: AuditViewDeps,
+    private readonly core: () => ExtensionCore,
   ) {
     this.bundleRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.bundle = new WebviewBundle(this.bundleRoot.fsPath, 'audit');
@@ -39,7 +42,7 @@ export class AuditViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       // Verify shows its progress on the view too (the page shows "Verifying…").
       verify: () => Promise.resolve(vscode.window.withProgress({ location: { viewId: AUDIT_VIEW_ID } }, () => this.deps.verify())),
     };
-    const controller = new AuditViewController(deps, (m: AuditHostToWebview) => void view.webview.postMessage(m));
+    const controller = new (this.core().AuditViewController)(deps, (m: AuditHostToWebview) => void view.webview.postMessage(m));
     this.controller = controller;
     this.disposables.push(
       view.webview.onDidReceiveMessage((m: unknown) => {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ApprovalRequest } from '../../core/coordination/messages';
 import type { HostToWebview } from '../../protocol/diff-preview';
-import { DiffPreviewController, type DiffPreviewDeps } from './diff-preview-controller';
+import type { ExtensionCore } from '../core-loader';
+import type { DiffPreviewController, DiffPreviewDeps } from './diff-preview-controller';
 import { visible } from './visible-text';
 import { WebviewBundle } from './webview-bundle';
 import { webviewHtml } from './webview-html';
@@ -24,9 +25,10 @@ export class DiffPreviewPanel implements vscode.Disposable {
     request: ApprovalRequest,
     private readonly bundle: WebviewBundle,
     deps: DiffPreviewDeps,
+    core: ExtensionCore,
     onDisposed: () => void,
   ) {
-    this.controller = new DiffPreviewController(request, deps, (m: HostToWebview) => void this.panel.webview.postMessage(m));
+    this.controller = new core.DiffPreviewController(request, deps, (m: HostToWebview) => void this.panel.webview.postMessage(m));
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         this.controller.receive(m).catch((e: unknown) => deps.log?.(`diff preview: ${e instanceof Error ? e.message : String(e)}`));
@@ -76,6 +78,8 @@ export interface DiffPreviewPanelsOptions {
   /** `context.extensionUri`: the bundle is `dist/webview/` under it. */
   extensionUri: vscode.Uri;
   deps: DiffPreviewDeps;
+  /** The lazily loaded core: DiffPreviewController (the protocol's schemas are costly to build at activation). */
+  core: () => ExtensionCore;
 }
 
 /**
@@ -103,6 +107,7 @@ export class DiffPreviewPanels implements vscode.Disposable {
       open.reveal();
       return open;
     }
+    const core = this.options.core();
     const panel = vscode.window.createWebviewPanel(DIFF_PREVIEW_VIEW_TYPE, panelTitle(request), column, {
       enableScripts: true,
       enableForms: false,
@@ -110,7 +115,7 @@ export class DiffPreviewPanels implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [this.bundleRoot],
     });
-    const created: DiffPreviewPanel = new DiffPreviewPanel(panel, request, this.bundle, this.options.deps, () => {
+    const created: DiffPreviewPanel = new DiffPreviewPanel(panel, request, this.bundle, this.options.deps, core, () => {
       if (this.current === created) this.current = undefined;
     });
     this.current = created;

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { AuditEntry } from '../../../src/core/audit/audit-entry';
 import type { AuditQuery } from '../../../src/core/audit/audit-query';
 import type { AuditVerifyReport } from '../../../src/core/audit/audit-verify';
-import { AuditViewController, healthChanges, type AuditViewDeps } from '../../../src/extension/audit/audit-view-controller';
+import { AuditViewController, type AuditViewDeps } from '../../../src/extension/audit/audit-view-controller';
+import { healthChanges } from '../../../src/extension/audit/health-changes';
 import { AuditHostToWebviewSchema, type AuditHostToWebview, type EntriesMessage } from '../../../src/protocol/audit-view';
 import { newestFirst } from './audit-view-fixtures';
 
