@@ -46,7 +46,11 @@ export function verifyAudit(store: string): { ok: boolean; entries: number } {
   }
 }
 
-/** Processes whose command line runs one of our two servers from this extension's dist/ (Linux /proc). */
+/**
+ * Processes whose command line runs one of our two servers from this extension's dist/ and that this
+ * extension host started (its descendants: Linux /proc). Not every such process on the machine: a bench or
+ * another test run may be running the same dist/ at the same time.
+ */
 export function ourServerProcesses(): { pid: number; cmd: string }[] {
   const dist = join(ourExtension().extensionPath, 'dist');
   const found: { pid: number; cmd: string }[] = [];
@@ -57,7 +61,23 @@ export function ourServerProcesses(): { pid: number; cmd: string }[] {
     } catch {
       continue; // gone
     }
-    if (cmd.includes(join(dist, 'compliance-server.js')) || cmd.includes(join(dist, 'installer-server.js'))) found.push({ pid: Number(pid), cmd });
+    if ((cmd.includes(join(dist, 'compliance-server.js')) || cmd.includes(join(dist, 'installer-server.js'))) && descendsFrom(Number(pid), process.pid)) found.push({ pid: Number(pid), cmd });
   }
   return found;
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined; // gone
+  }
+}
+
+function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parentOf(p), hops++) if (p === ancestor) return true;
+  return false;
 }
