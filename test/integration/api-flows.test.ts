@@ -185,6 +185,10 @@ describe('HTTP API on the real coordinator', () => {
     const bad = await call(target, 'GET', '/api/v1/assessment/logs?kind=server.health', cred['installer']);
     assert.equal(bad.status, 400);
 
+    // A key pasted into the path by mistake: the trail records the path, and the key must not be in it
+    // (the last test reads the segments for every credential).
+    assert.equal((await call(target, 'GET', `/api/v1/${cred['installer']}`, cred['installer'])).status, 404);
+
     const id = (await api.keys.list()).find((k) => k.name === 'ci pipeline')!.id;
     await api.keys.revoke(id);
     assert.equal((await call(target, 'GET', '/api/v1/status/assessment', cred['installer'])).status, 401);

@@ -162,6 +162,8 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   prefixed('atlassian', 'Atlassian API token', 'ATATT3', '[A-Za-z0-9_=-]{100,}', '(?![A-Za-z0-9_=-])'),
   prefixed('sendgrid', 'SendGrid API key', 'SG.', '[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', RIGHT_URL),
   prefixed('digitalocean', 'DigitalOcean personal access token', 'dop_v1_', '[a-f0-9]{64}'),
+  // Our own API keys (src/api/auth/api-keys.ts): an id of 12 base32 letters, then 32 random bytes in base64url.
+  prefixed('mcp-oversight-api-key', 'MCP Oversight API key', 'mcpo_', '[a-z2-7]{12}_[A-Za-z0-9_-]{43}', RIGHT_URL),
   {
     // The body is a macaroon whose first bytes always encode `pypi.org`.
     id: 'pypi',

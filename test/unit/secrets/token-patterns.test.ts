@@ -86,6 +86,10 @@ const CASES: Record<string, { positive: string[]; negative: string[] }> = {
   'notion-legacy': { positive: ['secret_' + fake(43, ALNUM, 36)], negative: ['secret_' + fake(42, ALNUM), 'client_secret_file'] },
   supabase: { positive: ['sbp_' + fake(40, HEX, 37)], negative: ['sbp_' + fake(40, UPPER)] },
   'sentry-org': { positive: ['sntrys_' + fake(120, B64 + '=_', 38)], negative: ['sntrys_' + fake(20, ALNUM)] },
+  'mcp-oversight-api-key': {
+    positive: ['mcpo_' + fake(12, 'abcdefghijklmnopqrstuvwxyz234567', 41) + '_' + fake(43, URLSAFE, 42)],
+    negative: ['mcpo_' + fake(12, 'abcdefghijklmnopqrstuvwxyz234567', 41) + '_' + fake(42, ALNUM, 42), 'mcpo_' + fake(11, LOWER, 41) + '_' + fake(43, ALNUM, 42), 'xmcpo_' + fake(12, LOWER, 41) + '_' + fake(43, ALNUM, 42)],
+  },
   'sentry-user': { positive: ['sntryu_' + fake(64, HEX, 39)], negative: ['sntryu_' + fake(60, HEX)] },
   atlassian: { positive: ['ATATT3' + fake(180, URLSAFE + '=', 40)], negative: ['ATATT3' + fake(50, ALNUM)] },
   sendgrid: { positive: ['SG.' + fake(22, URLSAFE, 41) + '.' + fake(43, URLSAFE, 42)], negative: ['SG.' + fake(22, ALNUM), 'MSG.' + fake(22, ALNUM) + '.' + fake(43, ALNUM)] },
