@@ -11,14 +11,14 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 export const ENTRIES = [
   // The extension is two bundles: the VS Code glue, loaded at activation, and its heavy half (coordinator,
   // MCP SDK + ajv, cockatiel, the static assessment, classic zod), required on first use by
-  // src/extension/core-loader.ts. The banner and footer time the glue's evaluation (src/extension/api.ts).
+  // src/extension/core-loader.ts. The banner and footer time the glue's evaluation, wall clock and CPU (src/extension/api.ts).
   {
     out: 'dist/extension.js',
     entry: 'src/extension/extension.ts',
     platform: 'node',
     external: ['vscode'],
-    banner: 'var __mcpOversightLoadStart = performance.now();',
-    footer: 'var __mcpOversightLoadEnd = performance.now();',
+    banner: 'var __mcpOversightLoadStart = performance.now(), __mcpOversightLoadCpuStart = process.cpuUsage();',
+    footer: 'var __mcpOversightLoadEnd = performance.now(), __mcpOversightLoadCpu = process.cpuUsage(__mcpOversightLoadCpuStart);',
   },
   { out: 'dist/extension-core.js', entry: 'src/extension/core-entry.ts', platform: 'node', external: ['vscode'] },
   { out: 'dist/cli.js', entry: 'src/cli/main.ts', platform: 'node', banner: '#!/usr/bin/env node' },

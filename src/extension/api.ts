@@ -17,6 +17,12 @@ export interface ActivationTiming {
   loadMs: number | undefined;
   /** `activate()` from its first line to its last. */
   activateMs: number;
+  /**
+   * CPU time of the same two spans (the extension host process's user + system time, so other threads'
+   * work in the meantime too; undefined when not run from the bundle). On a busy machine the wall-clock
+   * figures above also count time the extension host waited for a core; this is what our code cost.
+   */
+  cpuMs: number | undefined;
 }
 
 export interface DiffRender {
@@ -36,13 +42,26 @@ export interface DiffRender {
   fetchStartMs: number;
 }
 
-/** Written by the banner and footer of dist/extension.js (scripts/build.mjs): performance.now() at either end. */
+/**
+ * Written by the banner and footer of dist/extension.js (scripts/build.mjs): performance.now() at either end,
+ * and the process's CPU time used in between.
+ */
 declare const __mcpOversightLoadStart: number | undefined;
 declare const __mcpOversightLoadEnd: number | undefined;
+declare const __mcpOversightLoadCpu: NodeJS.CpuUsage | undefined;
 
 /** How long evaluating the bundle took, when the build's banner and footer are there. */
 export function bundleLoadMs(): number | undefined {
   const start = typeof __mcpOversightLoadStart === 'number' ? __mcpOversightLoadStart : undefined;
   const end = typeof __mcpOversightLoadEnd === 'number' ? __mcpOversightLoadEnd : undefined;
   return start !== undefined && end !== undefined ? end - start : undefined;
+}
+
+/** CPU ms the bundle's evaluation used, when the build's banner and footer are there. */
+export function bundleLoadCpuMs(): number | undefined {
+  return typeof __mcpOversightLoadCpu === 'object' && __mcpOversightLoadCpu !== null ? cpuMs(__mcpOversightLoadCpu) : undefined;
+}
+
+export function cpuMs(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1000;
 }

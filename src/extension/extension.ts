@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { Coordinator } from '../coordinator/coordinator';
-import { bundleLoadMs, type DiffRender, type OversightApi } from './api';
+import { bundleLoadCpuMs, bundleLoadMs, cpuMs, type DiffRender, type OversightApi } from './api';
 import { approveRequest, currentApprover, rejectRequest, resolveRequest } from './approvals/approval-commands';
 import { ApprovalNotifications } from './approvals/approval-notifications';
 import { ApprovalsTree } from './approvals/approvals-tree';
@@ -38,6 +38,7 @@ let host: OversightHost | undefined;
  */
 export function activate(context: vscode.ExtensionContext): OversightApi {
   const activateStart = performance.now();
+  const activateCpu = process.cpuUsage();
   const log = vscode.window.createOutputChannel('MCP Oversight', { log: true });
   const report = vscode.window.createOutputChannel('MCP Oversight Report');
   // Sibling extensions' storage folders live beside ours: KiloCode's mcp_settings.json, Cline's, Roo's.
@@ -211,9 +212,11 @@ export function activate(context: vscode.ExtensionContext): OversightApi {
   if (vscode.workspace.isTrusted && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && context.storageUri) {
     setTimeout(() => void oversight.get().catch((e: unknown) => log.error(`starting MCP Oversight: ${e instanceof Error ? e.message : String(e)}`)), 0);
   }
-  const activation = { loadMs: bundleLoadMs(), activateMs: performance.now() - activateStart };
+  const activateMs = performance.now() - activateStart;
+  const loadCpuMs = bundleLoadCpuMs();
+  const activation = { loadMs: bundleLoadMs(), activateMs, cpuMs: loadCpuMs === undefined ? undefined : loadCpuMs + cpuMs(process.cpuUsage(activateCpu)) };
   const activationMs = (activation.loadMs ?? 0) + activation.activateMs;
-  log.info(`MCP Oversight ${version} activated in ${activationMs.toFixed(1)} ms (loading the bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms)`);
+  log.info(`MCP Oversight ${version} activated in ${activationMs.toFixed(1)} ms (loading the bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms; CPU ${activation.cpuMs?.toFixed(1) ?? '?'} ms)`);
   return { activationMs, activation, coreLoadMs: () => core.loadMs, diffRenders: () => [...diffRenders] };
 }
 

@@ -61,8 +61,9 @@ describe('performance', () => {
   it('activation: our code, from the first line of dist/extension.js to the end of activate()', async function () {
     const a = await api();
     const load = a.activation.loadMs;
-    figure(this, `activation: ${a.activationMs.toFixed(1)} ms (target < 50 ms; evaluating dist/extension.js ${load === undefined ? '?' : load.toFixed(1)} ms + activate() ${a.activation.activateMs.toFixed(1)} ms)`);
-    assert.ok(load !== undefined, 'the build banner and footer time the bundle (scripts/build.mjs)');
+    const cpu = a.activation.cpuMs;
+    figure(this, `activation: ${a.activationMs.toFixed(1)} ms (target < 50 ms; evaluating dist/extension.js ${load === undefined ? '?' : load.toFixed(1)} ms + activate() ${a.activation.activateMs.toFixed(1)} ms; CPU time ${cpu === undefined ? '?' : cpu.toFixed(1)} ms: wall clock beyond it is mostly the extension host waiting for a core)`);
+    assert.ok(load !== undefined && cpu !== undefined, 'the build banner and footer time the bundle (scripts/build.mjs)');
     assert.ok(Number.isFinite(a.activationMs) && a.activationMs > 0);
     assert.ok(a.activationMs < 1000, `${a.activationMs.toFixed(0)} ms: something heavy runs at activation again`);
     // The log channel reaches its file a moment after the line is written.
