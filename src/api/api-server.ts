@@ -234,7 +234,7 @@ export class ApiServer {
       // Our own failures say where to look, not what broke inside: the log has the details.
       const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${requestId}).`);
       const headers: Record<string, string> = {};
-      if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="mcp-oversight", error="invalid_token"';
+      if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = challenge(reason);
       if (err?.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
       status = this.refuse(res, requestId, shown, headers);
     } finally {
@@ -312,6 +312,16 @@ const PUBLIC: Principal = Object.freeze({ id: 'anonymous', label: 'anonymous', r
 const PLAIN_PATH = /^\/[A-Za-z0-9_/-]*$/;
 
 /** The path, and the query when there is one (searchParams undefined: none). */
+/**
+ * The RFC 6750 (3.1) challenge of a 401: no error code when no credential of ours was sent (none, or
+ * another scheme), `invalid_request` for more than one, `invalid_token` for one that was refused.
+ */
+function challenge(reason: string | undefined): string {
+  const realm = 'Bearer realm="mcp-oversight"';
+  if (reason === 'missing' || reason === 'unsupported-scheme') return realm;
+  return `${realm}, error="${reason === 'ambiguous' ? 'invalid_request' : 'invalid_token'}"`;
+}
+
 function parseTarget(raw: string | undefined): { pathname: string; searchParams?: URLSearchParams } {
   // Origin-form only ("/path?query"): absolute or authority forms are not for this server.
   if (raw === undefined || !raw.startsWith('/') || raw.startsWith('//') || raw.length > 8192) throw new Refusal('INVALID_ARGUMENT', 'The request target must be a path such as /api/v1/health.', { details: { field: 'path' } });

@@ -49,7 +49,8 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticate {
     if (apiKey !== undefined) credential = apiKey.trim();
     else if (authorization !== undefined) {
       const m = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
-      if (!m) throw refused('malformed', 'The Authorization header must be "Bearer <token or API key>".');
+      // Another scheme (Basic, Digest…) is no credential of ours at all: RFC 6750 asks for a bare challenge then.
+      if (!m) throw refused(/^Bearer(?:\s|$)/i.test(authorization) ? 'malformed' : 'unsupported-scheme', 'The Authorization header must be "Bearer <token or API key>".');
       credential = m[1]!;
     } else throw refused('missing', 'This endpoint needs a credential: "Authorization: Bearer <token>" (mcp-oversight token create) or "X-API-Key: <key>".');
     if (credential.length === 0 || credential.length > MAX_CREDENTIAL) throw refused('malformed', 'The credential is empty or too long.');

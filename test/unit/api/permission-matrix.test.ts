@@ -47,16 +47,18 @@ describe('HTTP API permission matrix', () => {
       }
     }
     if (e.access === 'public') continue;
-    for (const [what, headers] of [
-      ['no credential', {}],
-      ['a malformed Authorization header', { authorization: 'Basic dXNlcjpwYXNz' }],
-      ['an unknown API key', bearer(`mcpo_aaaaaaaaaaaa_${'A'.repeat(43)}`)],
-      ['garbage as a token', bearer('not.a.token')],
+    // RFC 6750 3.1: no error code when no credential was sent at all.
+    for (const [what, headers, challenge] of [
+      ['no credential', {}, 'Bearer realm="mcp-oversight"'],
+      ['another scheme', { authorization: 'Basic dXNlcjpwYXNz' }, 'Bearer realm="mcp-oversight"'],
+      ['a malformed Bearer header', { authorization: 'Bearer a b' }, 'Bearer realm="mcp-oversight", error="invalid_token"'],
+      ['an unknown API key', bearer(`mcpo_aaaaaaaaaaaa_${'A'.repeat(43)}`), 'Bearer realm="mcp-oversight", error="invalid_token"'],
+      ['garbage as a token', bearer('not.a.token'), 'Bearer realm="mcp-oversight", error="invalid_token"'],
     ] as const) {
       it(`${what} ${e.method} ${e.path} -> 401`, async () => {
         const r = await send(e, headers);
         assert.equal(r.status, 401, r.text);
-        assert.match(String(r.headers['www-authenticate']), /^Bearer realm="mcp-oversight"/);
+        assert.equal(r.headers['www-authenticate'], challenge);
         assert.equal(ErrorResponseSchema.parse(r.json()).code, 'UNAUTHENTICATED');
       });
     }
