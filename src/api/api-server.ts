@@ -115,7 +115,9 @@ export class ApiServer {
       if (!socket.writable) return void socket.destroy();
       const timeout = e.code === 'ERR_HTTP_REQUEST_TIMEOUT';
       const err = timeout ? new OversightError('REQUEST_TIMEOUT', `The request did not arrive within ${this.limits.requestTimeoutMs / 1000} s.`) : new OversightError('INVALID_ARGUMENT', 'The request is not valid HTTP/1.1.');
-      const body = JSON.stringify(toErrorResponse(err, randomUUID(), this.now()));
+      const requestId = randomUUID();
+      const body = JSON.stringify(toErrorResponse(err, requestId, this.now()));
+      this.recordUnparsed((socket as { remoteAddress?: string }).remoteAddress ?? 'unknown', requestId, timeout ? 408 : 400, err.code);
       socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
   }
@@ -161,6 +163,17 @@ export class ApiServer {
         this.auditFailing = true;
       },
     );
+  }
+
+  /**
+   * A request Node's parser refused before our handler saw it is an access too. It is charged to the
+   * address bucket (no credential was read), so a client sending garbage in a loop adds one counted
+   * `api.rate-limited` entry a minute, not one entry a request.
+   */
+  private recordUnparsed(ip: string, requestId: string, status: number, code: string): void {
+    const nowMs = this.now().getTime();
+    if (!this.ipLimiter.take(`ip:${ip}`, nowMs).ok) return this.rateLimited.refused(`ip:${ip}`, 'ip', ip, UNPARSED, nowMs);
+    this.record(accessEntry({ requestId, method: UNPARSED, path: UNPARSED, status, ip, ms: 0, code }));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -321,6 +334,9 @@ function challenge(reason: string | undefined): string {
   if (reason === 'missing' || reason === 'unsupported-scheme') return realm;
   return `${realm}, error="${reason === 'ambiguous' ? 'invalid_request' : 'invalid_token'}"`;
 }
+
+/** Method and path of a request the parser refused (neither could be read). */
+const UNPARSED = '(unparsed)';
 
 function parseTarget(raw: string | undefined): { pathname: string; searchParams?: URLSearchParams } {
   // Origin-form only ("/path?query"): absolute or authority forms are not for this server.

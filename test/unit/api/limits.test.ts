@@ -5,6 +5,7 @@ import { RateLimiter } from '../../../src/api/rate-limit';
 import type { AuditInput } from '../../../src/core/audit/audit-entry';
 import { ErrorResponseSchema } from '../../../src/core/coordination/error-response';
 import { bearer, call, startHarness } from './support/api-harness';
+import { sendRaw } from './support/fuzz-support';
 
 describe('token bucket', () => {
   it('allows the burst, then the refill rate, and says when to retry', () => {
@@ -66,6 +67,28 @@ describe('HTTP limits', () => {
       assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
       // A local process guessing from the same (loopback) address does not lock out callers with a credential.
       assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status, 200);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("a request Node's parser refuses is an access in the trail; a stream of them is counted per address, not recorded one by one", async () => {
+    const h = await startHarness({ limits: { ipRate: { burst: 3, perSecond: 0.1 } } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const out = await sendRaw(h.port, Buffer.from(`GARBAGE ${i}\r\n\r\n`));
+        assert.deepEqual(out.responses.map((r) => r.status), [400]);
+        ids.push(ErrorResponseSchema.parse(JSON.parse(out.responses[0]!.body.toString('utf8'))).requestId);
+      }
+      await new Promise((r) => setImmediate(r));
+      const access = h.coordinator.recorded.filter((e) => e.kind === 'api.access');
+      assert.deepEqual(access.map((e) => e.payload['requestId']), ids.slice(0, 3));
+      for (const e of access) {
+        assert.deepEqual([e.subject.id, e.payload['method'], e.payload['status'], e.payload['code'], e.actor.id], ['(unparsed)', '(unparsed)', 400, 'INVALID_ARGUMENT', 'anonymous']);
+      }
+      const limited = h.coordinator.recorded.filter((e) => e.kind === 'api.rate-limited');
+      assert.equal(limited.length, 1, 'one entry for the window; the rest are counted in it when it ends');
     } finally {
       await h.close();
     }
