@@ -56,6 +56,7 @@ export const SAMPLE_TOKENS: Readonly<Record<string, string>> = {
   atlassian: 'ATA' + 'TT3' + randomAlnum(180, 152),
   sendgrid: 'S' + 'G.' + randomAlnum(22, 153) + '.' + randomAlnum(43, 154),
   digitalocean: 'do' + 'p_v1_' + randomBody(HEX, 64, 155),
+  'mcp-oversight-api-key': 'mc' + 'po_' + randomBody('abcdefghijklmnopqrstuvwxyz234567', 12, 157) + '_' + randomAlnum(43, 158),
   pypi: 'py' + 'pi-' + 'AgEIcHlwaS5vcmc' + randomAlnum(70, 156),
 };
 
