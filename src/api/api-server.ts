@@ -134,7 +134,7 @@ export class ApiServer {
     });
     const a = this.server.address() as AddressInfo;
     const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-    this.record({ actor: SYSTEM_ACTOR, kind: 'api.started', subject: { type: 'api', id: 'server' }, payload: { host: a.address, port: a.port } });
+    void this.record({ actor: SYSTEM_ACTOR, kind: 'api.started', subject: { type: 'api', id: 'server' }, payload: { host: a.address, port: a.port } });
     return { host: a.address, port: a.port, url: `https://${shown}:${a.port}/api/v1` };
   }
 
@@ -155,8 +155,9 @@ export class ApiServer {
     return this.closing;
   }
 
-  private record(e: AuditInput): void {
-    this.o.coordinator.recordApiEvent(e).then(
+  /** Appends `e`; resolves once it is durable or refused (never rejects: a refusal closes the API, see auditFailing). */
+  private record(e: AuditInput): Promise<void> {
+    return this.o.coordinator.recordApiEvent(e).then(
       () => void (this.auditFailing = false),
       (err: unknown) => {
         if (!this.auditFailing) this.o.log(`api: the audit log refused an ${e.kind} entry; requests are refused until it takes entries again: ${err instanceof Error ? err.message : String(err)}`);
@@ -173,7 +174,7 @@ export class ApiServer {
   private recordUnparsed(ip: string, requestId: string, status: number, code: string): void {
     const nowMs = this.now().getTime();
     if (!this.ipLimiter.take(`ip:${ip}`, nowMs).ok) return this.rateLimited.refused(`ip:${ip}`, 'ip', ip, UNPARSED, nowMs);
-    this.record(accessEntry({ requestId, method: UNPARSED, path: UNPARSED, status, ip, ms: 0, code }));
+    void this.record(accessEntry({ requestId, method: UNPARSED, path: UNPARSED, status, ip, ms: 0, code }));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,6 +188,7 @@ export class ApiServer {
     let status = 500;
     let code: string | undefined;
     let reason: string | undefined;
+    let reply: Reply | undefined;
     const nowMs = this.now().getTime();
     /**
      * The per-address bucket is charged only for what no credential answers for: public endpoints and
@@ -197,7 +199,8 @@ export class ApiServer {
       const t = this.ipLimiter.take(`ip:${ip}`, nowMs);
       if (t.ok) return false;
       this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
-      status = this.refuse(res, requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
+      reply = this.refusal(requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
+      status = reply.status;
       return true;
     };
     try {
@@ -226,7 +229,8 @@ export class ApiServer {
         const take = this.principalLimiter.take(principal.id, nowMs);
         if (!take.ok) {
           this.rateLimited.refused(`principal:${principal.id}`, 'principal', ip, path, nowMs, principal);
-          status = this.refuse(res, requestId, new Refusal('RATE_LIMITED', `Too many requests for this credential; try again in ${take.retryAfterSeconds} s.`), { 'retry-after': String(take.retryAfterSeconds) });
+          reply = this.refusal(requestId, new Refusal('RATE_LIMITED', `Too many requests for this credential; try again in ${take.retryAfterSeconds} s.`), { 'retry-after': String(take.retryAfterSeconds) });
+          status = reply.status;
           return;
         }
         if (endpoint.access !== 'authenticated' && !can(principal.role, endpoint.access)) {
@@ -237,7 +241,7 @@ export class ApiServer {
       const query = endpoint.query ? parse(endpoint.query, url.searchParams ? queryObject(url.searchParams) : {}, 'query') : undefined;
       const result = await this.withTimeout(this.handlers[endpoint.handler]({ principal: principal ?? PUBLIC, actor: principal ? principalActor(principal) : ANONYMOUS, body, query, requestId }), endpoint);
       status = result.status;
-      send(res, status, result.body, result.headers, requestId);
+      reply = { status, body: result.body, headers: result.headers };
     } catch (e) {
       const err = isOversightError(e) ? e : undefined;
       if (principal === undefined && err !== undefined && HTTP_STATUS[err.code] < 500 && addressLimited()) return;
@@ -249,19 +253,21 @@ export class ApiServer {
       const headers: Record<string, string> = {};
       if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = challenge(reason);
       if (err?.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
-      status = this.refuse(res, requestId, shown, headers);
+      reply = this.refusal(requestId, shown, headers);
+      status = reply.status;
     } finally {
-      if (status !== 429) this.record(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, principal, code, reason }));
+      // The access is on disk before the answer leaves: the trail never lacks a request its caller saw
+      // answered, and the log cannot fall behind the traffic (group commit: one write and one fdatasync
+      // for every request in flight). Rate-limited requests are counted, not recorded one by one.
+      if (status !== 429) await this.record(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, principal, code, reason }));
+      if (reply !== undefined) send(res, reply.status, reply.body, reply.headers, requestId);
     }
   }
 
-  private refuse(res: ServerResponse, requestId: string, e: OversightError, headers: Record<string, string> = {}): number {
-    const status = HTTP_STATUS[e.code];
-    const body = toErrorResponse(e, requestId, this.now());
+  private refusal(requestId: string, e: OversightError, headers: Record<string, string> = {}): Reply {
     // A body that was refused unread must not be parsed as the next request on this connection.
     const close: Record<string, string> = e.code === 'PAYLOAD_TOO_LARGE' || e.code === 'UNSUPPORTED_MEDIA_TYPE' ? { connection: 'close' } : {};
-    send(res, status, body, { ...headers, ...close }, requestId);
-    return status;
+    return { status: HTTP_STATUS[e.code], body: toErrorResponse(e, requestId, this.now()), headers: { ...headers, ...close } };
   }
 
   private readJson(req: IncomingMessage): Promise<unknown> {
@@ -333,6 +339,13 @@ function challenge(reason: string | undefined): string {
   const realm = 'Bearer realm="mcp-oversight"';
   if (reason === 'missing' || reason === 'unsupported-scheme') return realm;
   return `${realm}, error="${reason === 'ambiguous' ? 'invalid_request' : 'invalid_token'}"`;
+}
+
+/** What a request is answered with, sent once its access entry is recorded. */
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Method and path of a request the parser refused (neither could be read). */
