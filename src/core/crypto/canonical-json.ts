@@ -6,28 +6,33 @@
  * value that does not round-trip would bind an approval to something nobody saw.
  */
 export function canonicalJson(value: unknown): string {
-  // Fast path: a value whose objects already list their keys in canonical order (or can be copied so
-  // they do) is written by JSON.stringify, which then produces exactly the canonical bytes. Objects with
-  // integer-like keys (which JavaScript always enumerates first, numerically) and very deep or cyclic
-  // values take the writer below.
-  const ordered = inCanonicalOrder(value, 0);
-  if (ordered !== UNORDERABLE) return JSON.stringify(ordered);
+  // Fast path: a copy of the value whose objects list their keys in canonical order is written by
+  // JSON.stringify, which then produces exactly the canonical bytes. A copy, never the value itself: it
+  // reads every property once (a getter or proxy cannot answer JSON.stringify differently) and holds no
+  // `toJSON`. Objects with integer-like keys (which JavaScript always enumerates first, numerically),
+  // very deep or cyclic values, and a `toJSON` planted on Array or Object prototypes take the writer.
+  if (!('toJSON' in PROBE)) {
+    const ordered = canonicalCopy(value, 0);
+    if (ordered !== UNORDERABLE) return JSON.stringify(ordered);
+  }
   const parts: string[] = [];
   write(value, parts, new Set());
   return parts.join('');
 }
 
+/** An array: `toJSON` found on it comes from Array.prototype or Object.prototype (a polluted prototype). */
+const PROBE: unknown[] = [];
 const UNORDERABLE: unique symbol = Symbol('unorderable');
 /** Deeper than this, the writer below takes over (it detects cycles; a legitimate deep value is fine there). */
 const MAX_FAST_DEPTH = 256;
 const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
 /**
- * `value` itself when every object in it enumerates its (defined) keys in canonical order, else a copy
- * in which they do; UNORDERABLE when no JavaScript object can (integer-like keys) or the value is too
- * deep. Throws the writer's TypeError for what is not JSON.
+ * A copy of `value` (arrays fresh, objects with a null prototype) in which every object enumerates its
+ * defined keys in canonical order; UNORDERABLE when no JavaScript object can (integer-like keys) or the
+ * value is too deep. Throws the writer's TypeError for what is not JSON.
  */
-function inCanonicalOrder(value: unknown, depth: number): unknown {
+function canonicalCopy(value: unknown, depth: number): unknown {
   if (value === null) return value;
   switch (typeof value) {
     case 'string':
@@ -43,43 +48,41 @@ function inCanonicalOrder(value: unknown, depth: number): unknown {
   }
   if (depth > MAX_FAST_DEPTH) return UNORDERABLE;
   if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
+    const n = value.length;
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
       const item: unknown = value[i];
       if (item === undefined) throw new TypeError(`canonicalJson: undefined at index ${i}`);
-      const o = inCanonicalOrder(item, depth + 1);
+      const o = canonicalCopy(item, depth + 1);
       if (o === UNORDERABLE) return UNORDERABLE;
-      if (o !== item) (out ??= value.slice())[i] = o;
+      out[i] = o;
     }
-    return out ?? value;
+    return out;
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw new TypeError(`canonicalJson: a ${typeNameOf(value)} is not a plain JSON object`);
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  let sorted = true;
-  let changed = false;
-  let prev: string | undefined;
   const values: unknown[] = new Array(keys.length);
+  let sorted = true;
+  let prev: string | undefined;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const v = record[k];
     if (v === undefined) continue;
-    const o = inCanonicalOrder(v, depth + 1);
+    const o = canonicalCopy(v, depth + 1);
     if (o === UNORDERABLE) return UNORDERABLE;
     values[i] = o;
-    if (o !== v) changed = true;
     if (prev !== undefined && !(prev < k)) sorted = false;
     prev = k;
   }
-  if (sorted && !changed) return value;
   const order = keys.map((_k, i) => i).filter((i) => values[i] !== undefined);
   if (!sorted) {
     order.sort((a, b) => compareCodeUnits(keys[a] as string, keys[b] as string));
     // JavaScript enumerates integer-like keys first whatever the insertion order: such an object cannot be sorted.
     if (order.some((i) => INTEGER_LIKE.test(keys[i] as string))) return UNORDERABLE;
   }
-  // A null prototype: a `__proto__` key stays an own property (as JSON.parse makes it).
+  // A null prototype: a `__proto__` key stays an own property (as JSON.parse makes it), and no `toJSON` is inherited.
   const out = Object.create(null) as Record<string, unknown>;
   for (const i of order) out[keys[i] as string] = values[i];
   return out;

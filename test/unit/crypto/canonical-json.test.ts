@@ -171,6 +171,31 @@ describe('canonicalJson', () => {
     assert.equal(canonicalJson({ b: undefined, a: 1, c: [{ e: 1, d: undefined }] }), '{"a":1,"c":[{"e":1}]}');
   });
 
+  it('writes what it read once: no toJSON, getter second read or proxy reordering changes the bytes', () => {
+    const arr = [1];
+    Object.defineProperty(arr, 'toJSON', { value: () => 'x' });
+    assert.equal(canonicalJson(arr), '[1]');
+    const obj = { a: 1 };
+    Object.defineProperty(obj, 'toJSON', { value: () => 'x' });
+    assert.equal(canonicalJson(obj), '{"a":1}');
+    let reads = 0;
+    const flaky = Object.defineProperty({}, 'a', { enumerable: true, get: () => (reads++ === 0 ? 1 : Number.NaN) });
+    assert.equal(canonicalJson(flaky), '{"a":1}');
+    let flip = false;
+    const target = { a: 1, b: 2 };
+    const proxy = new Proxy(target, { ownKeys: () => ((flip = !flip) ? ['a', 'b'] : ['b', 'a']) });
+    assert.equal(canonicalJson(proxy), '{"a":1,"b":2}');
+    const protos = [Object.prototype, Array.prototype] as unknown as Record<string, unknown>[];
+    for (const proto of protos) {
+      proto['toJSON'] = () => 'polluted';
+      try {
+        assert.equal(canonicalJson({ a: [1, { b: 2 }] }), '{"a":[1,{"b":2}]}');
+      } finally {
+        delete proto['toJSON'];
+      }
+    }
+  });
+
   it('round-trips: canonicalJson(JSON.parse(canonicalJson(x))) === canonicalJson(x)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
