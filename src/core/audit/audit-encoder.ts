@@ -22,6 +22,9 @@ interface Part<T> {
 const KINDS: ReadonlySet<string> = new Set(AUDIT_KINDS);
 const SUBJECT_KEYS: ReadonlySet<string> = new Set(['type', 'id', 'server']);
 const { actor: ActorInput, subject: SubjectInput, payload: PayloadInput } = AuditInputSchema.shape;
+/** The longest fields a reader accepts (ApproverSchema, AuditSubjectSchema). */
+const ACTOR_MAX = { id: 256, label: 256, provider: 64 } as const;
+const SUBJECT_MAX = 256;
 
 /**
  * Turns what a caller hands `AuditLog.append` into its line: validated (AuditInputSchema), secrets
@@ -49,7 +52,7 @@ export class AuditEntryEncoder {
     if (typeof kind !== 'string' || !KINDS.has(kind)) throw fromZod('kind', AuditInputSchema.shape.kind, kind);
     const subject = this.subject(input.subject);
     const payloadIn = input.payload;
-    if (!isPlainRecord(payloadIn)) throw fromZod('payload', PayloadInput, payloadIn);
+    if (!isPlainRecord(payloadIn) || Object.getOwnPropertySymbols(payloadIn).length > 0) throw fromZod('payload', PayloadInput, payloadIn);
     let payload: Record<string, unknown>;
     let body: string;
     try {
@@ -67,41 +70,64 @@ export class AuditEntryEncoder {
   }
 
   private actor(a: Approver): Part<Approver> {
-    const key = a !== null && typeof a === 'object' ? JSON.stringify([a.id, a.label, a.provider, a.verified]) : undefined;
-    const hit = key === undefined ? undefined : this.actors.get(key);
-    if (hit) return hit;
+    // A hit only for primitive fields of the schema's types (no String objects, getters' second answers
+    // or BigInts): then the key names exactly one actor.
+    if (a !== null && typeof a === 'object') {
+      const { id, label, provider, verified } = a;
+      if (typeof id === 'string' && typeof label === 'string' && typeof provider === 'string' && typeof verified === 'boolean') {
+        const hit = this.actors.get(JSON.stringify([id, label, provider, verified]));
+        if (hit) return hit;
+      }
+    }
     const r = ActorInput.safeParse(a);
     if (!r.success) throw zodIssue('actor', r.error);
-    return this.keep(this.actors, key, r.data);
+    // Keyed by what was validated, not by a first read of the input.
+    const d = r.data;
+    return this.keep(this.actors, JSON.stringify([d.id, d.label, d.provider, d.verified]), d, clampActor);
   }
 
   private subject(s: AuditSubject): Part<AuditSubject> {
-    if (s !== null && typeof s === 'object') {
-      const hit = this.subjects.get(JSON.stringify([s.type, s.id, s.server]));
+    if (s !== null && typeof s === 'object' && !Array.isArray(s)) {
+      const { type, id, server } = s;
       // The schema is strict: a subject with any other key is not the one cached.
-      if (hit && Object.keys(s).every((k) => SUBJECT_KEYS.has(k))) return hit;
+      if (typeof type === 'string' && typeof id === 'string' && (server === undefined || typeof server === 'string') && Object.keys(s).every((k) => SUBJECT_KEYS.has(k))) {
+        const hit = this.subjects.get(JSON.stringify([type, id, server]));
+        if (hit) return hit;
+      }
     }
     const r = SubjectInput.safeParse(s);
     if (!r.success) throw zodIssue('subject', r.error);
-    return this.keep(this.subjects, JSON.stringify([r.data.type, r.data.id, r.data.server]), r.data);
+    return this.keep(this.subjects, JSON.stringify([r.data.type, r.data.id, r.data.server]), r.data, clampSubject);
   }
 
-  private keep<T extends object>(cache: Map<string, Part<T>>, key: string | undefined, parsed: T): Part<T> {
+  private keep<T extends object>(cache: Map<string, Part<T>>, key: string, parsed: T, clamp: (v: T) => T): Part<T> {
     let value: T;
     let json: string;
     try {
-      value = Object.freeze(redactForAudit(parsed, this.hmacKey));
+      value = Object.freeze(clamp(redactForAudit(parsed, this.hmacKey)));
       json = canonicalJson(value);
     } catch (e) {
       throw rejected('', e instanceof Error ? e.message : String(e), e);
     }
     const part = { value, json };
-    if (key !== undefined) {
-      if (cache.size >= this.maxCached) cache.clear();
-      cache.set(key, part);
-    }
+    if (cache.size >= this.maxCached) cache.clear();
+    cache.set(key, part);
     return part;
   }
+}
+
+/**
+ * Redaction can lengthen a string (a 15-character token becomes a 21-character `hmac:` mark): cut back
+ * to the lengths a reader's schema allows, or the line would be written and then refused by every
+ * reader (a caller could make the log unreadable with a path of short tokens). Cut after redaction, so
+ * no part of a secret is kept.
+ */
+function clampActor(a: Approver): Approver {
+  return { id: a.id.slice(0, ACTOR_MAX.id), label: a.label.slice(0, ACTOR_MAX.label), provider: a.provider.slice(0, ACTOR_MAX.provider), verified: a.verified };
+}
+
+function clampSubject(s: AuditSubject): AuditSubject {
+  return { type: s.type, id: s.id.slice(0, SUBJECT_MAX), ...(s.server === undefined ? {} : { server: s.server.slice(0, SUBJECT_MAX) }) };
 }
 
 /** What z.record accepts and redactForAudit copies: a plain object (not an array, Date, class instance). */

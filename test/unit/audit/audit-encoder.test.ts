@@ -15,7 +15,11 @@ function reference(input: unknown, seq: number, ts: string, prevHash: string): {
   try {
     // The payload as given (the schema only checks it is a record; its copy would drop a `__proto__` key).
     const safe = redactForAudit({ actor: parsed.data.actor, subject: parsed.data.subject, payload: (input as AuditInput).payload }, HMAC_KEY);
-    const { line } = encodeAuditLine({ ...safe, kind: parsed.data.kind, seq, ts, prevHash });
+    // Redaction can lengthen a field past what a reader accepts: cut back after it.
+    const a = safe.actor;
+    const actor = { id: a.id.slice(0, 256), label: a.label.slice(0, 256), provider: a.provider.slice(0, 64), verified: a.verified };
+    const subject = { ...safe.subject, id: safe.subject.id.slice(0, 256), ...(safe.subject.server === undefined ? {} : { server: safe.subject.server.slice(0, 256) }) };
+    const { line } = encodeAuditLine({ actor, subject, payload: safe.payload, kind: parsed.data.kind, seq, ts, prevHash });
     return Buffer.byteLength(line) > AUDIT_MAX_LINE_BYTES ? { error: 'value' } : { line };
   } catch {
     return { error: 'value' };
@@ -37,7 +41,8 @@ function encoded(enc: AuditEntryEncoder, input: unknown, seq: number, ts: string
 }
 
 const secretish = fc.constantFrom('ghp_' + 'a1B2'.repeat(9), 'sk-proj-' + 'x9'.repeat(20), 'Bearer abc', 'hunter2');
-const text = fc.oneof(fc.string({ maxLength: 12 }), secretish, fc.constantFrom('', 'GET', '/api/v1/status/assessment', 'a'.repeat(300)));
+// 'xoxb-…' x 16 is 256 characters that redaction lengthens to 352.
+const text = fc.oneof(fc.string({ maxLength: 12 }), secretish, fc.constantFrom('', 'GET', '/api/v1/status/assessment', 'a'.repeat(300), '/xoxb-1234567890'.repeat(16), 'ghp_' + 'a1B2'.repeat(9) + 'x'.repeat(200)));
 const actor = fc.oneof(
   fc.record({ id: text, label: text, provider: fc.constantFrom('github', 'api', 'os-user', ''), verified: fc.boolean() }),
   // Not an actor: wrong types, a missing field, extra keys (stripped, as the schema does).
@@ -81,6 +86,35 @@ describe('AuditEntryEncoder', () => {
     assert.deepEqual([a.entry.subject.server, b.entry.subject.server], [undefined, 's']);
     // A cached subject is not reused for one with an extra key: the strict schema refuses that one.
     assert.throws(() => enc.encode({ actor: a.entry.actor, kind: 'api.access', subject: { type: 'api', id: '/p', x: 1 } as never, payload: {} }, 3, at, GENESIS_HASH), /audit entry rejected: subject/);
+  });
+
+  it('a warm cache refuses what the schema refuses, and a getter cannot record one actor under another', () => {
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    const at = '2026-01-01T00:00:00.000Z';
+    const alice = { id: 'alice', label: 'Alice', provider: 'github', verified: true };
+    const subject = { type: 'api' as const, id: '/p' };
+    enc.encode({ actor: alice, kind: 'api.access', subject, payload: {} }, 1, at, GENESIS_HASH);
+    const refused = (input: unknown, field: RegExp) => assert.throws(() => enc.encode(input as AuditInput, 2, at, GENESIS_HASH), (e: unknown) => isOversightError(e) && e.code === 'usage' && field.test(e.message));
+    refused({ actor: { ...alice, id: new String('alice') }, kind: 'api.access', subject, payload: {} }, /rejected: actor\.id/);
+    refused({ actor: { ...alice, id: 10n }, kind: 'api.access', subject, payload: {} }, /rejected: actor\.id/);
+    refused({ actor: alice, kind: 'api.access', subject: { ...subject, server: null }, payload: {} }, /rejected: subject\.server/);
+    refused({ actor: alice, kind: 'api.access', subject: Object.assign(['x'], { type: 'api', id: '/p' }), payload: {} }, /rejected: subject/);
+    refused({ actor: alice, kind: 'api.access', subject, payload: { [Symbol('s')]: 1 } }, /rejected: payload/);
+    // An id getter answering 'alice' then 'mallory': whatever is cached is cached under what was validated.
+    let reads = 0;
+    const shifty = Object.defineProperty({ label: 'Alice', provider: 'github', verified: true }, 'id', { enumerable: true, get: () => (reads++ === 0 ? 'alice2' : 'mallory') });
+    enc.encode({ actor: shifty as never, kind: 'api.access', subject, payload: {} }, 2, at, GENESIS_HASH);
+    const honest = enc.encode({ actor: { ...alice, id: 'alice2' }, kind: 'api.access', subject, payload: {} }, 3, at, GENESIS_HASH);
+    assert.equal(honest.entry.actor.id, 'alice2');
+  });
+
+  it('a subject that redaction lengthens is cut back to what readers accept, after redaction (no part of a secret kept)', () => {
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    const path = '/xoxb-1234567890'.repeat(16);
+    const r = enc.encode({ actor: { id: 'anonymous', label: 'x', provider: 'api', verified: false }, kind: 'api.access', subject: { type: 'api', id: path }, payload: {} }, 1, '2026-01-01T00:00:00.000Z', GENESIS_HASH);
+    assert.equal(r.entry.subject.id.length, 256);
+    assert.doesNotMatch(r.entry.subject.id, /xoxb-1/);
+    assert.equal(parseAuditLine(r.line, 'test').subject.id, r.entry.subject.id, 'a reader accepts the line');
   });
 
   it('shares one frozen copy of a repeated actor, so no caller can change an entry written before', () => {
