@@ -1,4 +1,5 @@
 import type { AuditInput } from '../core/audit/audit-entry';
+import { findKnownSecrets } from '../core/secrets/detect-secrets';
 import type { Actor } from '../core/coordination/messages';
 import type { Principal } from './permissions';
 
@@ -14,8 +15,8 @@ export function principalActor(p: Principal): Actor {
   const owner = p.owner ?? { id: p.id, label: p.label, verified: false };
   const via = p.via === 'api-key' ? `API key "${p.label}"` : p.via === 'oauth' ? 'OAuth token' : 'API token';
   return {
-    id: owner.id.slice(0, 256),
-    label: `${owner.label} via ${via} (${p.role})`.slice(0, 256),
+    id: cut(owner.id, 256),
+    label: cut(`${owner.label} via ${via} (${p.role})`, 256),
     provider: p.via === 'oauth' ? 'oauth' : 'api',
     verified: p.via !== 'api-key' && owner.verified,
   };
@@ -52,7 +53,7 @@ export function accessEntry(a: AccessRecord): AuditInput {
     status: a.status,
     via: p?.via,
   };
-  return { actor: a.principal ? principalActor(a.principal) : ANONYMOUS, kind: 'api.access', subject: { type: 'api', id: a.path.slice(0, 256) }, payload };
+  return { actor: a.principal ? principalActor(a.principal) : ANONYMOUS, kind: 'api.access', subject: { type: 'api', id: cut(a.path, 256) }, payload };
 }
 
 /**
@@ -89,10 +90,22 @@ export class RateLimitRecorder {
 
   private entry(scope: 'ip' | 'principal', ip: string, path: string, refusedSinceLast: number, principal?: Principal): AuditInput {
     return {
-      actor: principal ? principalActor(principal) : { id: `ip:${ip}`.slice(0, 256), label: `client at ${ip}`.slice(0, 256), provider: 'api', verified: false },
+      actor: principal ? principalActor(principal) : { id: cut(`ip:${ip}`, 256), label: cut(`client at ${ip}`, 256), provider: 'api', verified: false },
       kind: 'api.rate-limited',
-      subject: { type: 'api', id: path.slice(0, 256) },
+      subject: { type: 'api', id: cut(path, 256) },
       payload: { scope, ip, refusedSinceLast },
     };
   }
+}
+
+/**
+ * `text` cut to `max` characters, never through a credential: the audit log replaces whole secrets with
+ * keyed hashes, and the end of one cut off (a key pasted into a long path) would no longer look like one
+ * and be kept verbatim. One that straddles the cut is dropped whole.
+ */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let at = max;
+  for (const f of findKnownSecrets(text)) if (f.start < at && f.end > at) at = f.start;
+  return text.slice(0, at);
 }

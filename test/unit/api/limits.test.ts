@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RateLimitRecorder } from '../../../src/api/audit-access';
+import { accessEntry, RateLimitRecorder } from '../../../src/api/audit-access';
 import { RateLimiter } from '../../../src/api/rate-limit';
 import type { AuditInput } from '../../../src/core/audit/audit-entry';
 import { ErrorResponseSchema } from '../../../src/core/coordination/error-response';
@@ -92,6 +92,18 @@ describe('HTTP limits', () => {
     } finally {
       await h.close();
     }
+  });
+
+  it('a long path is cut before the 256-character limit, never through a credential (its tail would no longer look like one)', () => {
+    const key = `mcpo_abcdefgh2345_${'Qx7-_'.repeat(8)}abc`;
+    for (const lead of [200, 230, 250, 255]) {
+      const path = `/api/v1/${'a'.repeat(lead - 9)}/${key}/more`;
+      const id = accessEntry({ requestId: 'r', method: 'GET', path, status: 404, ip: '127.0.0.1', ms: 1 }).subject.id;
+      assert.ok(id.length <= 256);
+      const secret = key.slice(18);
+      for (let i = 0; i + 8 <= secret.length; i++) assert.ok(!id.includes(secret.slice(i, i + 8)), `lead ${lead}: part of the key kept: ${id.slice(-40)}`);
+    }
+    assert.equal(accessEntry({ requestId: 'r', method: 'GET', path: 'x'.repeat(300), status: 404, ip: '127.0.0.1', ms: 1 }).subject.id, 'x'.repeat(256));
   });
 
   it('413 for a body over the limit (declared or streamed), 415 for non-JSON, 400 for bad JSON; nothing reaches the coordinator', async () => {
