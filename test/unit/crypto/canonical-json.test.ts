@@ -183,7 +183,12 @@ describe('canonicalJson', () => {
     assert.equal(canonicalJson(flaky), '{"a":1}');
     let flip = false;
     const target = { a: 1, b: 2 };
-    const proxy = new Proxy(target, { ownKeys: () => ((flip = !flip) ? ['a', 'b'] : ['b', 'a']) });
+    const proxy = new Proxy(target, {
+      ownKeys: () => {
+        flip = !flip;
+        return flip ? ['a', 'b'] : ['b', 'a'];
+      },
+    });
     assert.equal(canonicalJson(proxy), '{"a":1,"b":2}');
     const protos = [Object.prototype, Array.prototype] as unknown as Record<string, unknown>[];
     for (const proto of protos) {
