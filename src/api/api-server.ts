@@ -45,6 +45,8 @@ export interface ApiLimits {
   principalRate: RateLimitOptions;
   /** Per client address, before authentication (guessing credentials costs tokens too). */
   ipRate: RateLimitOptions;
+  /** How long an answer waits for its access entry; past it the API refuses requests (503) until the audit log records again (default 10 s). */
+  auditWaitMs: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   handlerTimeoutMs: 120_000,
   principalRate: { burst: 100, perSecond: 10 },
   ipRate: { burst: 100, perSecond: 10 },
+  auditWaitMs: 10_000,
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -80,6 +83,8 @@ export class ApiServer {
   private loopbackOnly = true;
   /** Set when the audit log refused an entry, cleared when it takes one: fail closed, not open. */
   private auditFailing = false;
+  /** Sockets with a request in our handler (a parser error on them is that request's, recorded there). */
+  private readonly handling = new WeakSet<object>();
   private closing: Promise<void> | undefined;
   private openapiDoc: unknown;
 
@@ -117,7 +122,8 @@ export class ApiServer {
       const err = timeout ? new OversightError('REQUEST_TIMEOUT', `The request did not arrive within ${this.limits.requestTimeoutMs / 1000} s.`) : new OversightError('INVALID_ARGUMENT', 'The request is not valid HTTP/1.1.');
       const requestId = randomUUID();
       const body = JSON.stringify(toErrorResponse(err, requestId, this.now()));
-      this.recordUnparsed((socket as { remoteAddress?: string }).remoteAddress ?? 'unknown', requestId, timeout ? 408 : 400, err.code);
+      // A request our handler is reading (a body that stalled) is recorded by the handler, once.
+      if (!this.handling.has(socket)) this.recordUnparsed((socket as { remoteAddress?: string }).remoteAddress ?? 'unknown', requestId, timeout ? 408 : 400, err.code);
       socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
   }
@@ -156,14 +162,36 @@ export class ApiServer {
   }
 
   /** Appends `e`; resolves once it is durable or refused (never rejects: a refusal closes the API, see auditFailing). */
-  private record(e: AuditInput): Promise<void> {
+  private record(e: AuditInput): Promise<boolean> {
     return this.o.coordinator.recordApiEvent(e).then(
-      () => void (this.auditFailing = false),
+      () => {
+        this.auditFailing = false;
+        return true;
+      },
       (err: unknown) => {
         if (!this.auditFailing) this.o.log(`api: the audit log refused an ${e.kind} entry; requests are refused until it takes entries again: ${err instanceof Error ? err.message : String(err)}`);
         this.auditFailing = true;
+        return false;
       },
     );
+  }
+
+  /**
+   * `record`, given at most `limits.auditWaitMs`: an audit log that stopped answering must not hold every
+   * request (and connection) for ever. Past it, the API refuses requests until an entry is recorded again.
+   */
+  private recordWithin(e: AuditInput): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (!this.auditFailing) this.o.log(`api: the audit log did not record a request within ${this.limits.auditWaitMs / 1000} s; requests are refused until it records again`);
+        this.auditFailing = true;
+        resolve(false);
+      }, this.limits.auditWaitMs);
+      void this.record(e).then((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
+    });
   }
 
   /**
@@ -179,6 +207,7 @@ export class ApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    this.handling.add(req.socket);
     const headerId = req.headers['x-request-id'];
     const requestId = typeof headerId === 'string' && REQUEST_ID.test(headerId) ? headerId : randomUUID();
     const ip = req.socket.remoteAddress ?? 'unknown';
@@ -256,10 +285,14 @@ export class ApiServer {
       reply = this.refusal(requestId, shown, headers);
       status = reply.status;
     } finally {
+      this.handling.delete(req.socket);
       // The access is on disk before the answer leaves: the trail never lacks a request its caller saw
       // answered, and the log cannot fall behind the traffic (group commit: one write and one fdatasync
-      // for every request in flight). Rate-limited requests are counted, not recorded one by one.
-      if (status !== 429) await this.record(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, principal, code, reason }));
+      // for every request in flight). Rate-limited requests are counted, not recorded one by one. An
+      // access that could not be recorded is not answered (fail closed): 503, whatever the handler said.
+      if (status !== 429 && !(await this.recordWithin(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, principal, code, reason })))) {
+        reply = this.refusal(requestId, new OversightError('SERVER_UNAVAILABLE', 'The audit log could not record this request, so it is not answered; the server log says why.'));
+      }
       if (reply !== undefined) send(res, reply.status, reply.body, reply.headers, requestId);
     }
   }

@@ -4,7 +4,7 @@ import { accessEntry, RateLimitRecorder } from '../../../src/api/audit-access';
 import { RateLimiter } from '../../../src/api/rate-limit';
 import type { AuditInput } from '../../../src/core/audit/audit-entry';
 import { ErrorResponseSchema } from '../../../src/core/coordination/error-response';
-import { bearer, call, startHarness } from './support/api-harness';
+import { bearer, call, FakeCoordinator, startHarness } from './support/api-harness';
 import { sendRaw } from './support/fuzz-support';
 
 describe('token bucket', () => {
@@ -104,6 +104,66 @@ describe('HTTP limits', () => {
       for (let i = 0; i + 8 <= secret.length; i++) assert.ok(!id.includes(secret.slice(i, i + 8)), `lead ${lead}: part of the key kept: ${id.slice(-40)}`);
     }
     assert.equal(accessEntry({ requestId: 'r', method: 'GET', path: 'x'.repeat(300), status: 404, ip: '127.0.0.1', ms: 1 }).subject.id, 'x'.repeat(256));
+  });
+
+  it('fails closed: a request whose access entry the audit log refuses is answered 503, and so is every other until it records again', async () => {
+    let refuse = false;
+    const coordinator = new (class extends FakeCoordinator {
+      override async recordApiEvent(e: AuditInput): Promise<void> {
+        if (refuse && e.kind === 'api.access') throw new Error('disk full (fake)');
+        await super.recordApiEvent(e);
+      }
+    })();
+    const h = await startHarness({ coordinator });
+    try {
+      const status = () => call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal((await status()).status, 200);
+      refuse = true;
+      const refused = await status();
+      assert.equal(refused.status, 503, 'not the 200 the handler computed: its access is not in the trail');
+      assert.equal(ErrorResponseSchema.parse(refused.json()).code, 'SERVER_UNAVAILABLE');
+      assert.equal((await status()).status, 503);
+      refuse = false;
+      // The next access that is recorded opens the API again (health is public and always answered).
+      assert.equal((await call(h.port, 'GET', '/api/v1/health')).status, 200);
+      assert.equal((await status()).status, 200);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('an audit log that stops answering holds a request at most auditWaitMs (503), not for ever', async () => {
+    let hang = false;
+    const coordinator = new (class extends FakeCoordinator {
+      override recordApiEvent(e: AuditInput): Promise<void> {
+        return hang && e.kind === 'api.access' ? new Promise<void>(() => undefined) : super.recordApiEvent(e);
+      }
+    })();
+    const h = await startHarness({ coordinator, limits: { auditWaitMs: 200 } });
+    try {
+      hang = true;
+      const t0 = performance.now();
+      const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal(r.status, 503);
+      assert.ok(performance.now() - t0 < 5000, 'answered after the wait, not held');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a body that stalls past the request timeout is one access in the trail, not two', async () => {
+    const h = await startHarness({ limits: { requestTimeoutMs: 300 } });
+    try {
+      const head = `POST /api/v1/assessment/request HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nAuthorization: Bearer ${h.apiKey.admin}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"kind":`;
+      const out = await sendRaw(h.port, Buffer.from(head), { idleMs: 4000, maxMs: 8000 });
+      assert.ok(out.responses.length <= 1);
+      await new Promise((r) => setTimeout(r, 100));
+      const access = h.coordinator.recorded.filter((e) => e.kind === 'api.access');
+      assert.equal(access.length, 1, JSON.stringify(access.map((e) => [e.subject.id, e.payload['status']])));
+      assert.equal(access[0]!.subject.id, '/api/v1/assessment/request');
+    } finally {
+      await h.close();
+    }
   });
 
   it('413 for a body over the limit (declared or streamed), 415 for non-JSON, 400 for bad JSON; nothing reaches the coordinator', async () => {
