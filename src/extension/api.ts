@@ -1,3 +1,5 @@
+import type { RenderTiming } from './webviews/diff-preview-controller';
+
 /**
  * What `activate()` returns (`vscode.extensions.getExtension('mcp-oversight.mcp-oversight').exports`):
  * figures for the tests and benches of issue 5, nothing that changes anything.
@@ -25,21 +27,9 @@ export interface ActivationTiming {
   cpuMs: number | undefined;
 }
 
-export interface DiffRender {
+/** One diff preview painted: its request and where the time went (a type only: the controller stays in the lazy core). */
+export interface DiffRender extends RenderTiming {
   requestId: string;
-  /**
-   * From the host showing the request (setting a new page's HTML, or posting the request to the page already
-   * open) to the webview saying the diff is painted (host clock).
-   */
-  hostMs: number;
-  /** Shown on the page already open (the panel is reused): no new webview. */
-  reused: boolean;
-  /** The same moment on the page's clock: from its time origin, from the script's first line, from the `show` message. */
-  pageMs: number;
-  sinceScriptMs: number;
-  sinceShowMs: number;
-  /** Page clock: its time origin to its document's fetch starting (waiting for the webview's service worker). */
-  fetchStartMs: number;
 }
 
 /**
