@@ -43,6 +43,8 @@ const refused = (reason: string, message: string) => new OversightError('UNAUTHE
  */
 export function createAuthenticator(o: AuthenticatorOptions): Authenticate {
   const tokens = o.tokens === undefined ? undefined : cachedTokens(o.tokens, o.tokenCacheSize ?? 1000, Math.min(o.tokenCacheMs ?? 30_000, 300_000), o.now ?? Date.now);
+  // The store hands out one frozen record per key version: one principal for it, not one per request.
+  const keyPrincipals = new WeakMap<object, Principal>();
   return async ({ authorization, apiKey }) => {
     if (authorization !== undefined && apiKey !== undefined) throw refused('ambiguous', 'Send one credential: Authorization or X-API-Key, not both.');
     let credential: string;
@@ -58,7 +60,13 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticate {
       const record = await o.apiKeys?.verify(credential);
       if (record === undefined) throw refused('invalid-api-key', 'The API key is unknown or revoked.');
       o.apiKeys?.touch(record.id);
-      return { id: `api-key:${record.id}`, label: record.name, role: record.role, via: 'api-key', ...(record.owner ? { owner: record.owner } : {}) };
+      let principal = keyPrincipals.get(record);
+      if (principal === undefined) {
+        principal = Object.freeze({ id: `api-key:${record.id}`, label: record.name, role: record.role, via: 'api-key', ...(record.owner ? { owner: record.owner } : {}) });
+        // Only a record that cannot change later may stand for its principal.
+        if (Object.isFrozen(record) && (record.owner === undefined || Object.isFrozen(record.owner))) keyPrincipals.set(record, principal);
+      }
+      return principal;
     }
     if (apiKey !== undefined) throw refused('malformed', 'X-API-Key takes an API key (mcpo_…); send a token as "Authorization: Bearer <token>".');
     if (tokens === undefined) throw refused('tokens-disabled', 'This server takes API keys only.');

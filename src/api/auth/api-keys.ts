@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { OversightError } from '../../core/errors';
 import { ROLES, RoleSchema, type Role } from '../permissions';
@@ -103,8 +103,13 @@ export class ApiKeyStore {
   private knownVersion: string | undefined;
   private lastCheckMs: number;
   private checking: Promise<void> | undefined;
-  /** Last-use times not yet written: id -> ISO time. */
-  private readonly pendingLastUsed = new Map<string, string>();
+  /** Last-use times not yet written: id -> epoch ms. */
+  private readonly pendingLastUsed = new Map<string, number>();
+  /**
+   * Per record (records are replaced, never changed, so these stay true): its stored hash as bytes, and
+   * what callers see of it, frozen. `verify` runs for every API request: it builds neither again.
+   */
+  private readonly derived = new WeakMap<ApiKeyRecord, { digest: Buffer; info: ApiKeyInfo; lastUsedMs: number }>();
   private lastFlushMs: number;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -171,17 +176,19 @@ export class ApiKeyStore {
   /**
    * The key's record when `presented` is a current (not revoked) key, else undefined. Never throws,
    * whatever it is given; no I/O for anything not shaped like a key. Does not record the use: call
-   * `touch(id)` once the request is accepted.
+   * `touch(id)` once the request is accepted. Its `lastUsedAt` is the stored one (`list` adds uses
+   * not written yet).
    */
   async verify(presented: unknown): Promise<ApiKeyInfo | undefined> {
     try {
       const parsed = parseApiKey(presented);
       if (parsed === undefined) return undefined;
-      await this.refreshIfStale();
+      const stale = this.refreshIfStale();
+      if (stale !== undefined) await stale;
       const record = this.records.get(parsed.id);
       // The same work whether or not the id exists (ids are not secret, but there is no reason to tell).
-      const matches = timingSafeEqual(sha256(presented as string), record === undefined ? NO_HASH : Buffer.from(record.hash, 'hex'));
-      return matches && record !== undefined && record.revokedAt === undefined ? this.info(record) : undefined;
+      const matches = timingSafeEqual(sha256(presented as string), record === undefined ? NO_HASH : this.derive(record).digest);
+      return matches && record !== undefined && record.revokedAt === undefined ? this.derive(record).info : undefined;
     } catch (e) {
       this.log(`API key check failed: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -191,7 +198,7 @@ export class ApiKeyStore {
   /** Notes that key `id` was just used; written at most once per `touchPersistIntervalMs`, or by `flush`. */
   touch(id: string): void {
     if (!this.records.has(id)) return;
-    this.pendingLastUsed.set(id, this.now().toISOString());
+    this.pendingLastUsed.set(id, this.now().getTime());
     if (this.flushTimer !== undefined) return;
     // Clamped both ways: a clock set back must not postpone the write past one interval.
     const delay = Math.min(this.touchPersistIntervalMs, Math.max(0, this.lastFlushMs + this.touchPersistIntervalMs - this.now().getTime()));
@@ -213,8 +220,8 @@ export class ApiKeyStore {
       let changed = false;
       for (const [id, at] of snapshot) {
         const record = records.get(id);
-        if (record === undefined || (record.lastUsedAt !== undefined && Date.parse(record.lastUsedAt) >= Date.parse(at))) continue;
-        records.set(id, { ...record, lastUsedAt: at });
+        if (record === undefined || (record.lastUsedAt !== undefined && Date.parse(record.lastUsedAt) >= at)) continue;
+        records.set(id, { ...record, lastUsedAt: new Date(at).toISOString() });
         changed = true;
       }
       return { changed, result: undefined };
@@ -231,12 +238,13 @@ export class ApiKeyStore {
     });
   }
 
-  private async refreshIfStale(): Promise<void> {
-    if (this.persistence.version === undefined) return;
+  /** A check of the store when one is due (undefined when not: no promise to wait for on every request). */
+  private refreshIfStale(): Promise<void> | undefined {
+    if (this.persistence.version === undefined) return undefined;
     if (this.checking !== undefined) return this.checking;
     const nowMs = this.now().getTime();
     // A clock set back counts as time passed: otherwise revocations would go unseen until it caught up.
-    if (nowMs >= this.lastCheckMs && nowMs - this.lastCheckMs < this.reloadIntervalMs) return;
+    if (nowMs >= this.lastCheckMs && nowMs - this.lastCheckMs < this.reloadIntervalMs) return undefined;
     this.lastCheckMs = nowMs;
     this.checking = (async () => {
       try {
@@ -292,11 +300,22 @@ export class ApiKeyStore {
     return run;
   }
 
+  /** The record as shown, with a use not written yet. */
   private info(record: ApiKeyRecord): ApiKeyInfo {
-    const { hash: _hash, ...rest } = record;
+    const d = this.derive(record);
     const pending = this.pendingLastUsed.get(record.id);
-    if (pending !== undefined && (rest.lastUsedAt === undefined || Date.parse(pending) > Date.parse(rest.lastUsedAt))) rest.lastUsedAt = pending;
-    return rest;
+    return pending !== undefined && pending > d.lastUsedMs ? { ...d.info, lastUsedAt: new Date(pending).toISOString() } : { ...d.info };
+  }
+
+  private derive(record: ApiKeyRecord): { digest: Buffer; info: ApiKeyInfo; lastUsedMs: number } {
+    let d = this.derived.get(record);
+    if (d === undefined) {
+      const { hash: hex, ...rest } = record;
+      if (rest.owner !== undefined) rest.owner = Object.freeze({ ...rest.owner });
+      d = { digest: Buffer.from(hex, 'hex'), info: Object.freeze(rest), lastUsedMs: rest.lastUsedAt === undefined ? -Infinity : Date.parse(rest.lastUsedAt) };
+      this.derived.set(record, d);
+    }
+    return d;
   }
 }
 
@@ -342,5 +361,5 @@ function randomId(): string {
 }
 
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer') as unknown as Buffer;
 }

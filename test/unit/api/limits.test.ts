@@ -151,6 +151,28 @@ describe('HTTP limits', () => {
     }
   });
 
+  it('a handler that runs past handlerTimeoutMs is answered 504 and recorded so; its work is not cut', async () => {
+    let release: () => void = () => undefined;
+    const coordinator = new (class extends FakeCoordinator {
+      override assess(): Promise<never> {
+        return new Promise((_ok, fail) => (release = () => fail(new Error('released'))));
+      }
+    })();
+    const h = await startHarness({ coordinator, limits: { handlerTimeoutMs: 150 } });
+    try {
+      const t0 = performance.now();
+      const r = await call(h.port, 'POST', '/api/v1/assessment/request', { headers: bearer(h.apiKey.admin), json: { kind: 'static' } });
+      assert.equal(r.status, 504);
+      assert.equal(ErrorResponseSchema.parse(r.json()).code, 'SERVER_TIMEOUT');
+      assert.ok(performance.now() - t0 < 5000);
+      const access = h.coordinator.recorded.filter((e) => e.kind === 'api.access' && e.subject.id === '/api/v1/assessment/request');
+      assert.equal(access.at(-1)?.payload['status'], 504);
+    } finally {
+      release();
+      await h.close();
+    }
+  });
+
   it('a body that stalls past the request timeout is one access in the trail, not two', async () => {
     const h = await startHarness({ limits: { requestTimeoutMs: 300 } });
     try {
