@@ -12,6 +12,18 @@ export const ANONYMOUS: Actor = Object.freeze({ id: 'anonymous', label: 'unauthe
  * is never a verified person: whoever holds it acts, not necessarily whoever made it.
  */
 export function principalActor(p: Principal): Actor {
+  const known = actors.get(p);
+  if (known !== undefined) return known;
+  const actor = Object.freeze(actorOf(p));
+  // A frozen principal (the authenticator's) cannot change: its actor is built once, and the audit
+  // encoder then knows the frozen actor by identity.
+  if (Object.isFrozen(p) && (p.owner === undefined || Object.isFrozen(p.owner))) actors.set(p, actor);
+  return actor;
+}
+
+const actors = new WeakMap<Principal, Actor>();
+
+function actorOf(p: Principal): Actor {
   const owner = p.owner ?? { id: p.id, label: p.label, verified: false };
   const via = p.via === 'api-key' ? `API key "${p.label}"` : p.via === 'oauth' ? 'OAuth token' : 'API token';
   return {
@@ -53,7 +65,20 @@ export function accessEntry(a: AccessRecord): AuditInput {
     status: a.status,
     via: p?.via,
   };
-  return { actor: a.principal ? principalActor(a.principal) : ANONYMOUS, kind: 'api.access', subject: { type: 'api', id: cut(a.path, 256) }, payload };
+  return { actor: a.principal ? principalActor(a.principal) : ANONYMOUS, kind: 'api.access', subject: apiSubject(a.path), payload };
+}
+
+/** Frozen subjects of the paths seen lately (a few endpoints, or a scan of many: then cleared when full). */
+const subjects = new Map<string, Readonly<{ type: 'api'; id: string }>>();
+
+function apiSubject(path: string): Readonly<{ type: 'api'; id: string }> {
+  let s = subjects.get(path);
+  if (s === undefined) {
+    s = Object.freeze({ type: 'api' as const, id: cut(path, 256) });
+    if (subjects.size >= 256) subjects.clear();
+    subjects.set(path, s);
+  }
+  return s;
 }
 
 /**

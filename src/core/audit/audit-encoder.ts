@@ -4,7 +4,8 @@ import { OversightError } from '../errors';
 import type { Approver } from '../grants/grant-schema';
 import { AUDIT_KINDS, AuditInputSchema, type AuditEntry, type AuditInput, type AuditSubject } from './audit-entry';
 import { AUDIT_MAX_LINE_BYTES, hashAuditBody } from './audit-line';
-import { redactForAudit } from './audit-redact';
+import { redactForAudit, redactString } from './audit-redact';
+import { isSecretLikeName } from '../secrets/secret-names';
 
 /** One encoded entry: what `append` resolves with, its line (no newline) and the line's UTF-8 size. */
 export interface EncodedAuditEntry {
@@ -36,6 +37,11 @@ const SUBJECT_MAX = 256;
 export class AuditEntryEncoder {
   private readonly actors = new Map<string, Part<Approver>>();
   private readonly subjects = new Map<string, Part<AuditSubject>>();
+  /** Frozen actors and subjects by identity: one that cannot change needs no key built to be found. */
+  private readonly frozenActors = new WeakMap<object, Part<Approver>>();
+  private readonly frozenSubjects = new WeakMap<object, Part<AuditSubject>>();
+  /** Payload keys a flat payload may be written with directly: the key's JSON, or null when it needs the general walk. */
+  private readonly plainKeys = new Map<string, string | null>();
 
   constructor(
     private readonly hmacKey: Uint8Array,
@@ -56,9 +62,10 @@ export class AuditEntryEncoder {
     let payload: Record<string, unknown>;
     let body: string;
     try {
-      payload = redactForAudit(payloadIn, this.hmacKey);
+      const flat = this.flatPayload(payloadIn);
+      payload = flat?.value ?? redactForAudit(payloadIn, this.hmacKey);
       // The canonical key order: actor, kind, payload, prevHash, seq, subject, ts (see audit-line.ts).
-      body = `{"actor":${actor.json},"kind":"${kind}","payload":${canonicalJson(payload)},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"subject":${subject.json},"ts":${JSON.stringify(ts)}}`;
+      body = `{"actor":${actor.json},"kind":"${kind}","payload":${flat?.json ?? canonicalJson(payload)},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"subject":${subject.json},"ts":${JSON.stringify(ts)}}`;
     } catch (e) {
       throw rejected('', e instanceof Error ? e.message : String(e), e);
     }
@@ -69,7 +76,55 @@ export class AuditEntryEncoder {
     return { entry: { actor: actor.value, kind, payload, prevHash, seq, subject: subject.value, ts, hash }, line, bytes };
   }
 
+  /**
+   * A payload of primitive values whose keys are in canonical order, none secret-like: its redacted copy
+   * and canonical JSON in one pass, each property read once (what an HTTP API access is). Undefined for
+   * anything else, which takes redactForAudit and canonicalJson: the same bytes (a property test holds
+   * the two to it), only slower.
+   */
+  private flatPayload(p: Record<string, unknown>): { value: Record<string, unknown>; json: string } | undefined {
+    const value: Record<string, unknown> = {};
+    let json = '';
+    let prev: string | undefined;
+    for (const k of Object.keys(p)) {
+      const v = p[k];
+      if (v === undefined) continue;
+      if (prev !== undefined && !(prev < k)) return undefined;
+      prev = k;
+      const key = this.plainKey(k);
+      if (key === null) return undefined;
+      let text: string;
+      if (typeof v === 'string') {
+        const r = redactString(v, this.hmacKey);
+        value[k] = r;
+        text = JSON.stringify(r);
+      } else if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return undefined;
+        value[k] = v;
+        text = JSON.stringify(v);
+      } else if (typeof v === 'boolean' || v === null) {
+        value[k] = v;
+        text = String(v);
+      } else return undefined;
+      json += `${json === '' ? '' : ','}${key}:${text}`;
+    }
+    return { value, json: `{${json}}` };
+  }
+
+  /** The JSON of a payload key written as it is, or null (secret-like, holds a token, or `__proto__`). */
+  private plainKey(k: string): string | null {
+    let key = this.plainKeys.get(k);
+    if (key === undefined) {
+      key = k === '__proto__' || isSecretLikeName(k) || redactString(k, this.hmacKey) !== k ? null : JSON.stringify(k);
+      if (this.plainKeys.size >= this.maxCached) this.plainKeys.clear();
+      this.plainKeys.set(k, key);
+    }
+    return key;
+  }
+
   private actor(a: Approver): Part<Approver> {
+    const known = a !== null && typeof a === 'object' ? this.frozenActors.get(a) : undefined;
+    if (known !== undefined) return known;
     // A hit only for primitive fields of the schema's types (no String objects, getters' second answers
     // or BigInts): then the key names exactly one actor.
     if (a !== null && typeof a === 'object') {
@@ -83,10 +138,12 @@ export class AuditEntryEncoder {
     if (!r.success) throw zodIssue('actor', r.error);
     // Keyed by what was validated, not by a first read of the input.
     const d = r.data;
-    return this.keep(this.actors, JSON.stringify([d.id, d.label, d.provider, d.verified]), d, clampActor);
+    return this.remember(this.frozenActors, a, ['id', 'label', 'provider', 'verified'], this.keep(this.actors, JSON.stringify([d.id, d.label, d.provider, d.verified]), d, clampActor));
   }
 
   private subject(s: AuditSubject): Part<AuditSubject> {
+    const known = s !== null && typeof s === 'object' ? this.frozenSubjects.get(s) : undefined;
+    if (known !== undefined) return known;
     if (s !== null && typeof s === 'object' && !Array.isArray(s)) {
       const { type, id, server } = s;
       // The schema is strict: a subject with any other key is not the one cached.
@@ -97,7 +154,19 @@ export class AuditEntryEncoder {
     }
     const r = SubjectInput.safeParse(s);
     if (!r.success) throw zodIssue('subject', r.error);
-    return this.keep(this.subjects, JSON.stringify([r.data.type, r.data.id, r.data.server]), r.data, clampSubject);
+    return this.remember(this.frozenSubjects, s, ['type', 'id', 'server'], this.keep(this.subjects, JSON.stringify([r.data.type, r.data.id, r.data.server]), r.data, clampSubject));
+  }
+
+  /**
+   * Remembers `part` for the object `input` itself when that object can never answer differently: frozen,
+   * every own key one of `keys`, each a data property (no getter). Then the object is its own key.
+   */
+  private remember<T>(cache: WeakMap<object, Part<T>>, input: unknown, keys: readonly string[], part: Part<T>): Part<T> {
+    if (input !== null && typeof input === 'object' && Object.isFrozen(input) && !Array.isArray(input)) {
+      const own = Reflect.ownKeys(input);
+      if (own.every((k) => typeof k === 'string' && keys.includes(k) && 'value' in (Object.getOwnPropertyDescriptor(input, k) as PropertyDescriptor))) cache.set(input, part);
+    }
+    return part;
   }
 
   private keep<T extends object>(cache: Map<string, Part<T>>, key: string, parsed: T, clamp: (v: T) => T): Part<T> {

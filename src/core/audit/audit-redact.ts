@@ -94,7 +94,8 @@ function hideValue(value: unknown, key: Uint8Array): unknown {
   return keyedDigest(key, canonicalJson(value));
 }
 
-function redactString(value: string, key: Uint8Array): string {
+/** `value` with every provider token shape in it replaced by its keyed hash (unchanged when it has none). */
+export function redactString(value: string, key: Uint8Array): string {
   if (value.length < 8) return value;
   const found = findKnownSecrets(value);
   if (found.length === 0) return value;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -36,6 +37,50 @@ describe('AuditLog', () => {
     assert.equal(s.writes, s.syncs);
     await log.close();
     assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
+  });
+
+  it("until 'written' resolves once the line is in the file; a sync in progress holds neither writes nor them, only durable appends", async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true });
+    await log.append(input(0)); // opens the segment
+    // Every fdatasync takes 300 ms from here on (the disk is slow, not broken).
+    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
+    const real = proto.datasync;
+    t.mock.method(proto, 'datasync', async function (this: unknown) {
+      await new Promise((r) => setTimeout(r, 300));
+      return real.call(this);
+    });
+    const t0 = performance.now();
+    const durable = log.append(input(1)).then(() => performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 50)); // its sync is running now
+    const written = await log.append(input(2), { until: 'written' });
+    const writtenMs = performance.now() - t0;
+    assert.ok(writtenMs < 250, `a written append waited ${writtenMs.toFixed(0)} ms for a sync`);
+    assert.ok(readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('segment-'))!), 'utf8').includes(`"seq":${written.seq},`), 'in the file when it resolves');
+    assert.ok((await durable) >= 290, 'a durable append waits for its sync');
+    assert.ok(log.headEntry.seq < written.seq || log.stats.syncs >= 2, 'the written entry is covered by a later sync');
+    await log.checkpoint(); // waits until everything written is synced
+    assert.equal(log.headEntry.seq, written.seq);
+    assert.ok(log.stats.writes > log.stats.syncs - 1);
+    await log.close();
+    assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
+  });
+
+  it('a failed fdatasync fails the log: appends waiting for it and every later one are refused; written entries stay chained', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true });
+    await log.append(input(0));
+    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
+    t.mock.method(proto, 'datasync', () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    const written = await log.append(input(1), { until: 'written' });
+    await assert.rejects(log.append(input(2)), (e: unknown) => isOversightError(e) && e.code === 'io' && /could not be synced/.test(e.message));
+    await assert.rejects(log.append(input(3), { until: 'written' }), (e: unknown) => isOversightError(e) && e.code === 'io');
+    t.mock.restoreAll();
+    await log.close();
+    const r = await verifyAuditStore(dir, KEYS.publicKey);
+    assert.equal(r.ok, true);
+    assert.equal(r.entries, 3, 'seq 1, the written seq 2 and seq 3 whose sync failed: written, chained, never acknowledged as durable');
+    assert.equal(written.seq, 2);
   });
 
   it('sequential awaits work, each durable before the next; reopening continues the chain', async (t) => {
