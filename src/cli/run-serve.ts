@@ -45,7 +45,7 @@ export async function runServe(io: ServeIo, o: ServeOptions): Promise<number> {
       ...(o.cert && o.key ? { certFile: o.cert, keyFile: o.key } : {}),
       ...(o.oauthIssuer && o.oauthJwksUrl && o.oauthAudience ? { oauth: { issuer: o.oauthIssuer, jwksUrl: o.oauthJwksUrl, audience: o.oauthAudience, ...(o.oauthRoleClaim ? { roleClaim: o.oauthRoleClaim } : {}) } } : {}),
       requireVerifiedApprover: o.requireVerifiedIdentity,
-      limits: { bodyBytes: o.bodyLimitKiB * 1024, principalRate: { burst: o.rateBurst, perSecond: o.ratePerSecond }, ipRate: { burst: o.rateBurst, perSecond: o.ratePerSecond } },
+      limits: { bodyBytes: o.bodyLimitKiB * 1024, principalRate: { burst: o.rateBurst, perSecond: o.ratePerSecond }, ipRate: { burst: o.rateBurst, perSecond: o.ratePerSecond }, syncAccess: o.syncAccess },
       log,
     });
   } catch (e) {

@@ -39,6 +39,7 @@ export const ServeOptionsSchema = z.object({
   oauthRoleClaim: z.string().min(1).optional(),
   fourEyes: z.boolean(),
   requireVerifiedIdentity: z.boolean(),
+  syncAccess: z.boolean(),
   approvalExpiryHours: z.coerce.number({ error: '--approval-expiry must be a number of hours' }).positive().max(720),
 });
 export type ServeOptions = z.infer<typeof ServeOptionsSchema>;
@@ -91,6 +92,7 @@ export function parseServe(argv: readonly string[], cwd: string): ServeOptions {
     'oauth-role-claim': { type: 'string' },
     'four-eyes': { type: 'boolean' },
     'require-verified-identity': { type: 'boolean' },
+    'sync-access': { type: 'boolean' },
     'approval-expiry': { type: 'string' },
   });
   const o = checked(ServeOptionsSchema, {
@@ -109,6 +111,7 @@ export function parseServe(argv: readonly string[], cwd: string): ServeOptions {
     oauthRoleClaim: str(v['oauth-role-claim']),
     fourEyes: v['four-eyes'] === true,
     requireVerifiedIdentity: v['require-verified-identity'] === true,
+    syncAccess: v['sync-access'] === true,
     approvalExpiryHours: str(v['approval-expiry']) ?? '24',
   });
   if ((o.cert === undefined) !== (o.key === undefined)) throw new OversightError('usage', `--cert and --key go together: give ${o.cert === undefined ? '--cert' : '--key'} too, or neither for a self-signed certificate.`);
@@ -182,5 +185,7 @@ Options for serve:
                                   the person who issued it)
       --require-verified-identity Approvals only from OAuth tokens or VS Code-made tokens of a signed-in person
       --approval-expiry HOURS     How long an approval request stays open (default 24)
+      --sync-access               Answer a request only once its audit entry is synced to disk, not only written to
+                                  the audit file (survives a power loss too; about a third of the throughput)
   Roles: installer, compliance, human_oversight, admin. Stop with Ctrl-C: requests in progress finish, the audit
   log gets its checkpoint.`;

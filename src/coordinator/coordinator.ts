@@ -182,9 +182,9 @@ export class Coordinator {
    * Records what a host's front door saw (HTTP API access, rate limiting, credentials issued or
    * revoked). Only `api.*` kinds: everything else is the coordinator's own to write.
    */
-  async recordApiEvent(record: AuditInput): Promise<void> {
+  async recordApiEvent(record: AuditInput, options?: { until?: 'durable' | 'written' }): Promise<void> {
     if (!record.kind.startsWith('api.')) throw new OversightError('internal', `recordApiEvent takes api.* kinds only, not ${record.kind}.`);
-    await this.d.audit.append(record);
+    await this.d.audit.append(record, options);
   }
 
   health(): Record<ServerName, ServerHealthView> {

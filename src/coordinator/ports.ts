@@ -34,8 +34,11 @@ export interface ServerPort {
 export type AuditRecord = AuditInput;
 
 export interface AuditPort {
-  /** Resolves once the entry is durable; secrets in the payload are replaced by keyed hashes. */
-  append(record: AuditRecord): Promise<unknown>;
+  /**
+   * Resolves once the entry is durable (or, with `until: 'written'`, once it is written to its file);
+   * secrets in the payload are replaced by keyed hashes.
+   */
+  append(record: AuditRecord, options?: { until?: 'durable' | 'written' }): Promise<unknown>;
   /** Entries matching the query, newest first. */
   query(q: AuditQuery): Promise<AuditEntry[]>;
   close(): Promise<void>;

@@ -44,16 +44,34 @@ export interface AuditLogOptions {
 interface Pending extends EncodedAuditEntry {
   resolve(e: AuditEntry): void;
   reject(e: unknown): void;
+  /** Resolved once written, not once synced (`until: 'written'`). */
+  early: boolean;
+}
+
+export interface AppendOptions {
+  /**
+   * When `append` resolves. `durable` (default): the entry is on disk (fdatasync), and survives a power
+   * loss. `written`: the entry is written to its file (the operating system has it: a crash of this
+   * process loses nothing; a power loss or kernel crash can lose what the sync in progress had not yet
+   * covered, a few milliseconds). The entry joins the next sync either way.
+   */
+  until?: 'durable' | 'written';
 }
 
 /**
  * The append-only, hash-chained, checkpointed audit log (docs/AUDIT.md). One writer per folder (a lock
  * file); appends are serialised in call order and group-committed: all appends that arrive while a batch
- * is being written go out together in one write and one fdatasync.
+ * is being written go out together in one write. Writing and syncing are a pipeline: while one fdatasync
+ * runs, the next batches are written; the next fdatasync covers all of them.
  */
 export class AuditLog {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
+  /** The sync loop while it runs; appends waiting for the next fdatasync. */
+  private syncing: Promise<void> | undefined;
+  private awaitingSync: Pending[] = [];
+  /** Seq and hash of the last entry written to its file (synced or not). */
+  private written: { seq: number; hash: string };
   private checkpointing: Promise<void> = Promise.resolve();
   /** Seq and hash of the last entry handed out (chained on by the next append). */
   private tail: { seq: number; hash: string };
@@ -79,6 +97,7 @@ export class AuditLog {
   private readonly now: () => Date;
   private readonly durable: boolean;
   private readonly encoder: AuditEntryEncoder;
+  private lastTs = { ms: NaN, iso: '' };
 
   private constructor(
     private readonly opts: AuditLogOptions,
@@ -87,6 +106,7 @@ export class AuditLog {
     state: { head: { seq: number; hash: string }; lastCheckpointSeq: number; seg: AuditLog['seg'] },
   ) {
     this.head = state.head;
+    this.written = { ...state.head };
     this.tail = { ...state.head };
     this.lastCheckpointSeq = state.lastCheckpointSeq;
     this.seg = state.seg;
@@ -152,28 +172,37 @@ export class AuditLog {
   }
 
   /**
-   * Appends one entry; resolves once it is durable. Secrets in the payload (and token shapes anywhere)
-   * are replaced by keyed hashes before it is hashed. Invalid input is a `usage` error and takes no seq.
+   * Appends one entry; resolves once it is durable (or only written: see AppendOptions). Secrets in the
+   * payload (and token shapes anywhere) are replaced by keyed hashes before it is hashed. Invalid input
+   * is a `usage` error and takes no seq.
    */
-  append(input: AuditInput): Promise<AuditEntry> {
+  append(input: AuditInput, options?: AppendOptions): Promise<AuditEntry> {
     if (this.closing) return Promise.reject(new OversightError('io', 'the audit log is closed'));
-    return this.enqueue(input);
+    return this.enqueue(input, options?.until === 'written');
   }
 
   /** `append` minus the closed check: a prune that `close` waits for still records itself. */
-  private enqueue(input: AuditInput): Promise<AuditEntry> {
+  private enqueue(input: AuditInput, early = false): Promise<AuditEntry> {
     if (this.failed) return Promise.reject(this.failed);
     let encoded: EncodedAuditEntry;
     try {
-      encoded = this.encoder.encode(input, this.tail.seq + 1, this.now().toISOString(), this.tail.hash);
+      encoded = this.encoder.encode(input, this.tail.seq + 1, this.timestamp(), this.tail.hash);
     } catch (e) {
       return Promise.reject(e);
     }
     this.tail = { seq: encoded.entry.seq, hash: encoded.entry.hash };
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.pending.push({ entry: encoded.entry, line: encoded.line, bytes: encoded.bytes, resolve, reject });
+      this.pending.push({ entry: encoded.entry, line: encoded.line, bytes: encoded.bytes, resolve, reject, early });
       this.kick();
     });
+  }
+
+  /** Now as an entry's `ts`; with the real clock, formatted once per millisecond (appends come thousands a second). */
+  private timestamp(): string {
+    if (this.opts.now !== undefined) return this.now().toISOString();
+    const ms = Date.now();
+    if (ms !== this.lastTs.ms) this.lastTs = { ms, iso: new Date(ms).toISOString() };
+    return this.lastTs.iso;
   }
 
   /** Starts the flush loop unless it runs; an append that lands as the loop is ending restarts it. */
@@ -283,8 +312,13 @@ export class AuditLog {
     return this.closing;
   }
 
+  /** Resolves once nothing is being written or synced (and no checkpoint is being written). */
   private async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    for (;;) {
+      if (this.flushing) await this.flushing;
+      else if (this.syncing) await this.syncing;
+      else break;
+    }
     await this.checkpointing;
   }
 
@@ -299,16 +333,72 @@ export class AuditLog {
         continue;
       }
       this.counters.appends += batch.length;
-      for (const p of batch) p.resolve(p.entry);
-      if (this.head.seq - Math.max(this.lastCheckpointSeq, this.checkpointQueuedSeq) >= this.checkpointEvery) void this.queueCheckpoint().catch(() => undefined);
+      if (!this.durable) {
+        for (const p of batch) p.resolve(p.entry);
+        this.advanceHead(this.written);
+        continue;
+      }
+      for (const p of batch) {
+        if (p.early) p.resolve(p.entry);
+        else this.awaitingSync.push(p);
+      }
+      this.startSync();
     }
   }
 
-  /** A failed write fails its batch and everything queued behind it (they chain on it); the tail goes back to the durable head. */
+  /** Starts the sync loop unless it runs; one that ends as an entry is written restarts (as `kick`). */
+  private startSync(): void {
+    if (this.syncing) return;
+    this.syncing = this.syncLoop().finally(() => {
+      this.syncing = undefined;
+      if (this.awaitingSync.length > 0 || (!this.failed && this.written.seq > this.head.seq)) this.startSync();
+    });
+  }
+
+  /**
+   * One fdatasync at a time, each covering every entry written before it began (writes go on meanwhile):
+   * group commit without making a write wait for the previous sync. A failed sync fails the log: what
+   * it should have covered may not be on disk, so nothing more is appended on top of it.
+   */
+  private async syncLoop(): Promise<void> {
+    while (this.written.seq > this.head.seq || this.awaitingSync.length > 0) {
+      if (this.failed) {
+        for (const p of this.awaitingSync.splice(0, this.awaitingSync.length)) p.reject(this.failed);
+        return;
+      }
+      const target = { ...this.written };
+      const waiters = this.awaitingSync.splice(0, this.awaitingSync.length);
+      const fh = this.seg.fh;
+      try {
+        await fh?.datasync();
+        this.counters.syncs++;
+      } catch (e) {
+        this.failed = ioError(`the audit log in ${this.opts.dir} could not be synced to disk; close and reopen it`, e);
+        for (const p of [...waiters, ...this.awaitingSync.splice(0, this.awaitingSync.length)]) p.reject(this.failed);
+        return;
+      }
+      this.advanceHead(target);
+      for (const p of waiters) p.resolve(p.entry);
+    }
+  }
+
+  /** Resolves once every entry written so far is synced (rotation: before the segment's file is closed). */
+  private async synced(): Promise<void> {
+    while (this.syncing) await this.syncing;
+    if (this.failed) throw this.failed;
+  }
+
+  /** The durable head moved: a checkpoint when `checkpointEvery` entries have passed since the last one. */
+  private advanceHead(h: { seq: number; hash: string }): void {
+    this.head = { seq: h.seq, hash: h.hash };
+    if (this.head.seq - Math.max(this.lastCheckpointSeq, this.checkpointQueuedSeq) >= this.checkpointEvery) void this.queueCheckpoint().catch(() => undefined);
+  }
+
+  /** A failed write fails its batch and everything queued behind it (they chain on it); the tail goes back to the last written entry. */
   private failBatch(batch: Pending[], e: unknown): void {
     const err = e instanceof OversightError ? e : ioError('could not write the audit log', e);
     const all = [...batch, ...this.pending.splice(0, this.pending.length)];
-    this.tail = { ...this.head };
+    this.tail = { ...this.written };
     for (const p of all) p.reject(err);
   }
 
@@ -336,10 +426,6 @@ export class AuditLog {
       try {
         await writeAll(fh, buf);
         this.counters.writes++;
-        if (this.durable) {
-          await fh.datasync();
-          this.counters.syncs++;
-        }
       } catch (e) {
         // Cut back what may have reached the file, so the next batch does not chain on unacknowledged lines.
         try {
@@ -354,7 +440,7 @@ export class AuditLog {
       this.seg.bytes += buf.length;
       this.seg.minTs = minTs;
       this.seg.maxTs = maxTs;
-      this.head = { seq: last.entry.seq, hash: last.entry.hash };
+      this.written = { seq: last.entry.seq, hash: last.entry.hash };
     }
   }
 
@@ -371,6 +457,8 @@ export class AuditLog {
   /** Seals the current segment (index entry, durable) and starts `segment-<firstSeq>.jsonl`. */
   private async rotate(firstSeq: number): Promise<void> {
     const s = this.seg;
+    // Everything written to this segment is synced before its file is closed and it is sealed.
+    await this.synced();
     await s.fh?.close();
     if (s.entries > 0 && s.minTs !== undefined && s.maxTs !== undefined) {
       const sealed = { file: s.file.name, firstSeq: s.file.firstSeq, lastSeq: this.head.seq, bytes: s.bytes, minTs: s.minTs, maxTs: s.maxTs };

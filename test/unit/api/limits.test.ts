@@ -151,6 +151,21 @@ describe('HTTP limits', () => {
     }
   });
 
+  it('an answer waits for its access entry to be written (default) or synced to disk (syncAccess)', async () => {
+    for (const syncAccess of [false, true]) {
+      const h = await startHarness({ limits: { syncAccess } });
+      try {
+        assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status, 200);
+        const i = h.coordinator.recorded.findIndex((e) => e.kind === 'api.access');
+        assert.equal(h.coordinator.until[i], syncAccess ? 'durable' : 'written');
+        const started = h.coordinator.recorded.findIndex((e) => e.kind === 'api.started');
+        assert.notEqual(h.coordinator.until[started], 'written', 'other API events are durable');
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
   it('a handler that runs past handlerTimeoutMs is answered 504 and recorded so; its work is not cut', async () => {
     let release: () => void = () => undefined;
     const coordinator = new (class extends FakeCoordinator {

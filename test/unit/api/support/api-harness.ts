@@ -53,8 +53,11 @@ export class FakeCoordinator implements ApiCoordinator {
   lastAssessment() {
     return undefined;
   }
-  async recordApiEvent(e: AuditInput): Promise<void> {
+  /** What each recorded entry waited for (the option given with it). */
+  readonly until: (string | undefined)[] = [];
+  async recordApiEvent(e: AuditInput, options?: { until?: 'durable' | 'written' }): Promise<void> {
     this.recorded.push(e);
+    this.until.push(options?.until);
   }
 }
 
