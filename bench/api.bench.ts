@@ -17,6 +17,8 @@
  * is fetched once beforehand over a connection that trusts only our certificate.
  *
  * Order: a warm-up of each, then rounds of bare, ours (API key), bare, ours (JWT): ABAB, so noise shows.
+ * Each round ends with ours (API key) as `serve --sync-access` runs it (every answer waits for its entry's
+ * fdatasync, not only its write): what that stricter choice costs, printed beside, not part of the targets.
  * Each of our runs uses a credential of its own, so the audit entries of that run are counted exactly
  * (read back through the coordinator, which waits for the log to be durable), then the log is verified.
  *
@@ -152,6 +154,7 @@ async function main(): Promise<void> {
   const log = (l: string) => void logs.push(l);
   let bare: Server | undefined;
   let api: ApiServer | undefined;
+  let synced: ApiServer | undefined;
   const coordinator = await createCoordinator({ workspace, store, distDir: join(ROOT, 'dist'), toolVersion: 'bench', log });
   try {
     await coordinator.start();
@@ -162,6 +165,8 @@ async function main(): Promise<void> {
     const tokens = createJwtVerifier({ local: { publicKey: signing.publicKey, issuer } });
     api = new ApiServer({ coordinator, authenticate: createAuthenticator({ apiKeys: keys, tokens }), tls: { cert: tls.certPem, key: tls.keyPem }, limits: NO_THROTTLE, log });
     const ours = (await api.listen()).port;
+    synced = new ApiServer({ coordinator, authenticate: createAuthenticator({ apiKeys: keys, tokens }), tls: { cert: tls.certPem, key: tls.keyPem }, limits: { ...NO_THROTTLE, syncAccess: true }, log });
+    const oursSynced = (await synced.listen()).port;
 
     /** A credential per run: its audit entries are then exactly those of its actor. */
     let n = 0;
@@ -192,9 +197,9 @@ async function main(): Promise<void> {
     console.log('ours: real coordinator (durable audit log, group commit), real ApiServer + authenticator; rate limits raised to 1e9/s (not throttling the bench; defaults burst 100, 10/s)\n');
 
     const counted: { run: Run; audited: number; ok: number; readMs: number }[] = [];
-    const oursRun = async (label: string, cred: { headers: Record<string, string>; actorId: string }, seconds: number) => {
+    const oursRun = async (label: string, cred: { headers: Record<string, string>; actorId: string }, seconds: number, port = ours) => {
       const since = new Date().toISOString();
-      const run = await measure(label, ours, cred.headers, body.toString('utf8'), seconds);
+      const run = await measure(label, port, cred.headers, body.toString('utf8'), seconds);
       // Every answer waited for its entry to be durable, so this is the query itself (the run's entries, read back and parsed).
       const t = performance.now();
       const entries = await coordinator.readAudit({ kinds: ['api.access'], actorId: cred.actorId, since }, BENCH_ACTOR);
@@ -212,6 +217,7 @@ async function main(): Promise<void> {
 
     console.log('\n-- measured');
     const rows: { cred: 'API key' | 'JWT'; bare: Run; ours: Run }[] = [];
+    const syncedRuns: { bare: Run; ours: Run }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const cred of ['API key', 'JWT'] as const) {
         const b = await measure(`bare (round ${round})`, barePort, first.headers, body.toString('utf8'), SECONDS);
@@ -221,6 +227,11 @@ async function main(): Promise<void> {
         console.log(`${show(o)}\n${''.padEnd(22)} ${(o.rps / b.rps).toFixed(2)}x the bare run before it; ${c.audited} api.access entries for ${o.completed} responses (${o.sent} sent), ${c.ok} of them 200 ${PATH}; read back in ${c.readMs.toFixed(0)} ms`);
         rows.push({ cred, bare: b, ours: o });
       }
+      const s = await oursRun(`ours, key, synced (${round})`, await apiKey(), SECONDS, oursSynced);
+      const c = counted[counted.length - 1]!;
+      const b = rows[rows.length - 2]!.bare;
+      console.log(`${show(s)}\n${''.padEnd(22)} ${(s.rps / b.rps).toFixed(2)}x the bare run before ours (API key); ${c.audited} api.access entries for ${s.completed} responses; --sync-access: every answer waited for its entry's fdatasync`);
+      syncedRuns.push({ bare: b, ours: s });
     }
 
     console.log('\n-- summary (each of our runs against the bare run just before it)');
@@ -236,6 +247,7 @@ async function main(): Promise<void> {
       console.log(`${cred.padEnd(7)}: ours ${mine.map((r) => r.ours.rps.toFixed(0)).join(', ')} req/s vs bare ${mine.map((r) => r.bare.rps.toFixed(0)).join(', ')} = ${ratios.map((x) => x.toFixed(2)).join(', ')}x (target >= ${TARGET_RATIO}x: ${ratioOk ? 'PASS' : 'FAIL'}); p99 ${p99s.map((x) => `${x} ms`).join(', ')} (bare ${mine.map((r) => `${r.bare.p99} ms`).join(', ')}; target < ${TARGET_P99_MS} ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
       console.log(`${''.padEnd(9)}CPU per request, bare/ours: ${cpu.map((x) => x.toFixed(2)).join(', ')} (steadier than req/s here; were both servers CPU-bound, the throughput ratio would be about this)`);
     }
+    console.log(`synced : ours (API key, --sync-access) ${syncedRuns.map((r) => r.ours.rps.toFixed(0)).join(', ')} req/s = ${syncedRuns.map((r) => (r.ours.rps / r.bare.rps).toFixed(2)).join(', ')}x bare, p99 ${syncedRuns.map((r) => `${r.ours.p99} ms`).join(', ')} (not a target: the stricter choice, shown for its cost)`);
     const audited = counted.reduce((s, c) => s + c.audited, 0);
     const answered = counted.reduce((s, c) => s + c.run.completed, 0);
     const sent = counted.reduce((s, c) => s + c.run.sent, 0);
@@ -246,6 +258,8 @@ async function main(): Promise<void> {
 
     await api.close(2000);
     api = undefined;
+    await synced.close(2000);
+    synced = undefined;
     await coordinator.stop();
     const failures = logs.filter((l) => l.startsWith('api:'));
     if (failures.length > 0) console.log(`server log: ${failures.length} api lines, e.g. ${failures.slice(0, 3).join(' | ')}`);
@@ -258,6 +272,7 @@ async function main(): Promise<void> {
     if (!report.ok) process.exitCode = 1;
   } finally {
     await api?.close(1000);
+    await synced?.close(1000);
     await coordinator.stop();
     bare?.closeAllConnections();
     await new Promise<void>((r) => (bare ? bare.close(() => r()) : r()));

@@ -52,7 +52,7 @@ export interface ApiLimits {
    * What an answer waits for: its access entry written to the audit file (default false: the operating
    * system has it, so a crash of the server loses nothing, and the next fdatasync, a millisecond or two
    * later, puts it on disk), or (true) synced to disk itself, which also survives a power loss in that
-   * window but holds every request for a disk sync (with 50 clients, about a third of the throughput).
+   * window but holds every request for a disk sync (README, "HTTP API" benchmark, for what it costs).
    */
   syncAccess: boolean;
 }

@@ -186,6 +186,6 @@ Options for serve:
       --require-verified-identity Approvals only from OAuth tokens or VS Code-made tokens of a signed-in person
       --approval-expiry HOURS     How long an approval request stays open (default 24)
       --sync-access               Answer a request only once its audit entry is synced to disk, not only written to
-                                  the audit file (survives a power loss too; about a third of the throughput)
+                                  the audit file (survives a power loss too; slower: every request waits for a disk sync)
   Roles: installer, compliance, human_oversight, admin. Stop with Ctrl-C: requests in progress finish, the audit
   log gets its checkpoint.`;
