@@ -466,8 +466,18 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   if (res.headersSent) return;
   const text = JSON.stringify(body);
   const all = [...RESPONSE_HEADERS, 'content-length', String(Buffer.byteLength(text)), 'x-request-id', requestId];
-  // Extra headers have names of their own (retry-after, www-authenticate, allow, connection).
-  if (headers !== undefined) for (const k of Object.keys(headers)) all.push(k, headers[k]!);
+  // Extra headers (retry-after, www-authenticate, allow, connection, link…) are added; one named like a
+  // default replaces it (an array is sent as given: a second value would be appended).
+  if (headers !== undefined) {
+    for (const k of Object.keys(headers)) {
+      const name = k.toLowerCase();
+      if (name === 'x-request-id' || name === 'content-length') continue; // ours, always
+      let at = -1;
+      for (let i = 0; i < all.length; i += 2) if (all[i] === name) at = i;
+      if (at >= 0) all[at + 1] = headers[k]!;
+      else all.push(name, headers[k]!);
+    }
+  }
   res.writeHead(status, all);
   res.end(text);
 }

@@ -46,7 +46,11 @@ export class Watchdog {
     for (const w of this.watched) {
       if (w.deadline > t) continue;
       this.watched.delete(w);
-      w.expire();
+      try {
+        w.expire();
+      } catch {
+        // One failing callback must not keep the others from firing.
+      }
     }
     if (this.watched.size === 0 && this.timer !== undefined) {
       clearInterval(this.timer);

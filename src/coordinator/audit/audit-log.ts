@@ -29,7 +29,7 @@ export interface AuditLogOptions {
   segmentMaxEntries?: number;
   segmentMaxBytes?: number;
   now?: () => Date;
-  /** fdatasync each batch before resolving its appends. Default true; false only for tests and benches. */
+  /** fdatasync what is written (pipelined behind the writes) before resolving durable appends. Default true; false only for tests and benches. */
   durable?: boolean;
   /**
    * Retention: sealed segments whose every entry is older than this many days are deleted (see
@@ -326,10 +326,20 @@ export class AuditLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.pending.length);
       this.counters.batches++;
+      // After a failed sync nothing more goes on top of it (not even an append that only waits for its write).
+      if (this.failed) {
+        this.failBatch(batch, this.failed);
+        continue;
+      }
       try {
         await this.writeBatch(batch);
       } catch (e) {
         this.failBatch(batch, e);
+        continue;
+      }
+      // A sync that failed while this batch was being written: the batch sits on top of it, unacknowledged.
+      if (this.failed) {
+        this.failBatch(batch, this.failed);
         continue;
       }
       this.counters.appends += batch.length;
@@ -382,9 +392,15 @@ export class AuditLog {
     }
   }
 
-  /** Resolves once every entry written so far is synced (rotation: before the segment's file is closed). */
+  /**
+   * Resolves once every entry written so far is synced (rotation: before the segment's file is closed).
+   * Starts a sync when none runs: the first part of a batch that rotates is written but not yet queued.
+   */
   private async synced(): Promise<void> {
-    while (this.syncing) await this.syncing;
+    if (this.durable) {
+      this.startSync();
+      while (this.syncing) await this.syncing;
+    }
     if (this.failed) throw this.failed;
   }
 
@@ -405,6 +421,7 @@ export class AuditLog {
   private async writeBatch(batch: Pending[]): Promise<void> {
     let i = 0;
     while (i < batch.length) {
+      if (this.failed) throw this.failed;
       if (this.seg.entries >= this.maxEntries || (this.seg.entries > 0 && this.seg.bytes >= this.maxBytes)) await this.rotate((batch[i] as Pending).entry.seq);
       const fh = await this.segmentHandle();
       const lines: string[] = [];
@@ -461,7 +478,7 @@ export class AuditLog {
     await this.synced();
     await s.fh?.close();
     if (s.entries > 0 && s.minTs !== undefined && s.maxTs !== undefined) {
-      const sealed = { file: s.file.name, firstSeq: s.file.firstSeq, lastSeq: this.head.seq, bytes: s.bytes, minTs: s.minTs, maxTs: s.maxTs };
+      const sealed = { file: s.file.name, firstSeq: s.file.firstSeq, lastSeq: this.written.seq, bytes: s.bytes, minTs: s.minTs, maxTs: s.maxTs };
       await this.updateManifest((m) => ({ version: 1, sealed: [...m.sealed.filter((x) => x.file !== s.file.name), sealed] }));
     }
     const name = segmentName(firstSeq);

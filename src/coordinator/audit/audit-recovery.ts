@@ -15,8 +15,9 @@ export interface TornTail {
 }
 
 /**
- * A crash can leave the last segment ending in part of a batch (no newline). Those entries were never
- * acknowledged (append resolves after fdatasync of the whole batch), so: keep the bytes aside in
+ * A crash can leave the last segment ending in part of a batch (no newline). Those entries were not
+ * acknowledged as durable (a durable append resolves after the fdatasync that covers it; one that only
+ * waited for its write may have been, and a power loss can tear it), so: keep the bytes aside in
  * `torn-<segment first seq>-<time>.bin`, cut the segment back to its last newline, and report it.
  */
 export async function recoverTornTail(dir: string, seg: SegmentFile, durable: boolean, now: Date): Promise<TornTail | undefined> {

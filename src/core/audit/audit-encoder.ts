@@ -162,9 +162,12 @@ export class AuditEntryEncoder {
    * every own key one of `keys`, each a data property (no getter). Then the object is its own key.
    */
   private remember<T>(cache: WeakMap<object, Part<T>>, input: unknown, keys: readonly string[], part: Part<T>): Part<T> {
-    if (input !== null && typeof input === 'object' && Object.isFrozen(input) && !Array.isArray(input)) {
-      const own = Reflect.ownKeys(input);
-      if (own.every((k) => typeof k === 'string' && keys.includes(k) && 'value' in (Object.getOwnPropertyDescriptor(input, k) as PropertyDescriptor))) cache.set(input, part);
+    const proto: unknown = input !== null && typeof input === 'object' ? Object.getPrototypeOf(input) : undefined;
+    // A plain object: a field inherited from another prototype could be a getter that answers differently later.
+    if ((proto === Object.prototype || proto === null) && Object.isFrozen(input)) {
+      const obj = input as object;
+      const own = Reflect.ownKeys(obj);
+      if (own.every((k) => typeof k === 'string' && keys.includes(k) && 'value' in (Object.getOwnPropertyDescriptor(obj, k) as PropertyDescriptor))) cache.set(obj, part);
     }
     return part;
   }

@@ -117,6 +117,28 @@ describe('AuditEntryEncoder', () => {
     assert.equal(parseAuditLine(r.line, 'test').subject.id, r.entry.subject.id, 'a reader accepts the line');
   });
 
+  it('knows a frozen actor or subject by identity only when it is plain: a field from another prototype is read again', () => {
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    let provider = 'github';
+    const base = Object.freeze({
+      get provider() {
+        return provider;
+      },
+    });
+    const actor = Object.freeze(Object.assign(Object.create(base) as object, { id: 'u1', label: 'User 1', verified: false }));
+    const payload = { n: 1 };
+    const first = enc.encode({ actor, kind: 'server.health', subject: { type: 'server', id: 's' }, payload } as unknown as AuditInput, 1, '2026-01-01T00:00:00.000Z', GENESIS_HASH);
+    provider = 'changed';
+    const second = enc.encode({ actor, kind: 'server.health', subject: { type: 'server', id: 's' }, payload } as unknown as AuditInput, 2, '2026-01-01T00:00:00.000Z', first.entry.hash);
+    assert.equal(first.entry.actor.provider, 'github');
+    assert.equal(second.entry.actor.provider, 'changed');
+    // A frozen plain actor is its own key: found again, the same frozen copy.
+    const plain = Object.freeze({ id: 'u2', label: 'User 2', provider: 'local', verified: true });
+    const a = enc.encode({ actor: plain, kind: 'server.health', subject: { type: 'server', id: 's' }, payload }, 3, '2026-01-01T00:00:00.000Z', GENESIS_HASH);
+    const b = enc.encode({ actor: plain, kind: 'server.health', subject: { type: 'server', id: 's' }, payload }, 4, '2026-01-01T00:00:00.000Z', GENESIS_HASH);
+    assert.equal(a.entry.actor, b.entry.actor);
+  });
+
   it('shares one frozen copy of a repeated actor, so no caller can change an entry written before', () => {
     const enc = new AuditEntryEncoder(HMAC_KEY);
     const actor = { id: 'key_1', label: 'ci', provider: 'api', verified: false };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -79,8 +79,59 @@ describe('AuditLog', () => {
     await log.close();
     const r = await verifyAuditStore(dir, KEYS.publicKey);
     assert.equal(r.ok, true);
-    assert.equal(r.entries, 3, 'seq 1, the written seq 2 and seq 3 whose sync failed: written, chained, never acknowledged as durable');
+    assert.equal(r.entries, 2, 'seq 1 and the written seq 2; the appends after it were refused, not written on top of a failed sync');
     assert.equal(written.seq, 2);
+  });
+
+  it('a batch that rotates mid-way syncs the segment it leaves before closing it, even with no sync running', async (t) => {
+    const dir = tempDir(t);
+    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as Record<'datasync' | 'write', (...a: unknown[]) => Promise<unknown>>;
+    const events: string[] = [];
+    const name = (fd: number) => readlinkSync(`/proc/self/fd/${fd}`).split('/').pop();
+    const { datasync, write } = { datasync: proto.datasync, write: proto.write };
+    t.mock.method(proto, 'datasync', function (this: { fd: number }) {
+      events.push(`sync ${name(this.fd)}`);
+      return datasync.call(this);
+    });
+    // Writes slower than syncs: the previous batch's sync is over while this batch is written.
+    t.mock.method(proto, 'write', async function (this: { fd: number }, ...a: unknown[]) {
+      const n = name(this.fd);
+      await new Promise((r) => setTimeout(r, 30));
+      events.push(`write ${n}`);
+      return write.apply(this, a);
+    });
+    const log = await openLog(dir, { durable: true, segmentMaxEntries: 3 });
+    await Promise.all([1, 2, 3, 4, 5].map((i) => log.append(input(i))));
+    t.mock.restoreAll();
+    const first = 'segment-000000000001.jsonl';
+    assert.ok(events.lastIndexOf(`sync ${first}`) > events.lastIndexOf(`write ${first}`), events.join(' | '));
+    assert.ok(events.lastIndexOf(`sync ${first}`) < events.indexOf('write segment-000000000004.jsonl'), `synced before the log moved on: ${events.join(' | ')}`);
+    const manifest = JSON.parse(readFileSync(join(dir, 'segments.json'), 'utf8')) as { sealed: { file: string; lastSeq: number }[] };
+    assert.deepEqual(manifest.sealed.map((x) => [x.file, x.lastSeq]), [[first, 3]]);
+    await log.close();
+    assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
+  });
+
+  it('an append written while a sync fails is refused too, even one that waits only for its write', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true });
+    await log.append(input(0));
+    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as Record<'datasync' | 'write', (...a: unknown[]) => Promise<unknown>>;
+    const write = proto.write;
+    t.mock.method(proto, 'datasync', async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    });
+    t.mock.method(proto, 'write', async function (this: unknown, ...a: unknown[]) {
+      await new Promise((r) => setTimeout(r, 60));
+      return write.apply(this, a);
+    });
+    const a = log.append(input(1), { until: 'written' });
+    const b = log.append(input(2), { until: 'written' }); // written while the sync of a fails
+    assert.equal((await a).seq, 2);
+    await assert.rejects(b, (e: unknown) => isOversightError(e) && e.code === 'io');
+    t.mock.restoreAll();
+    await log.close();
   });
 
   it('sequential awaits work, each durable before the next; reopening continues the chain', async (t) => {
