@@ -50,7 +50,7 @@ export interface ApiLimits {
   auditWaitMs: number;
   /**
    * What an answer waits for: its access entry written to the audit file (default false: the operating
-   * system has it, so a crash of the server loses nothing, and the next fdatasync, a millisecond or two
+   * system has it, so a crash of the server loses nothing, and the next fdatasync, at most ~10 ms
    * later, puts it on disk), or (true) synced to disk itself, which also survives a power loss in that
    * window but holds every request for a disk sync (README, "HTTP API" benchmark, for what it costs).
    */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -112,6 +113,16 @@ export async function writeAll(fh: import('node:fs/promises').FileHandle, buf: B
     const { bytesWritten } = await fh.write(buf, off, buf.length - off);
     if (bytesWritten <= 0) throw new Error('write made no progress');
     off += bytesWritten;
+  }
+}
+
+/** All of `buf` into the file at `fd`, synchronously (an audit batch: see AuditLog.writeBatch). */
+export function writeAllSync(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) {
+    const n = writeSync(fd, buf, off, buf.length - off);
+    if (n <= 0) throw new Error('write made no progress');
+    off += n;
   }
 }
 

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { ftruncateSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyFingerprint, signCheckpoint, encodeCheckpointLine } from '../../core/audit/audit-checkpoint';
@@ -8,7 +9,7 @@ import { AuditEntryEncoder, type EncodedAuditEntry } from '../../core/audit/audi
 import { AuditQuerySchema, type AuditQuery } from '../../core/audit/audit-query';
 import { OversightError } from '../../core/errors';
 import { acquireAuditLock, type AuditLock } from './audit-lock';
-import { CHECKPOINTS_FILE, ioError, listSegments, readManifest, RETENTION_FILE, segmentName, syncDir, writeAll, writeManifest, type Manifest, type SegmentFile } from './audit-files';
+import { CHECKPOINTS_FILE, ioError, listSegments, readManifest, RETENTION_FILE, segmentName, syncDir, writeAll, writeAllSync, writeManifest, type Manifest, type SegmentFile } from './audit-files';
 import { queryAudit, readNewest } from './audit-reader';
 import { dropTornLine, readSegmentState, recoverTornTail, sealUnindexed, type TornTail } from './audit-recovery';
 import { readLastCheckpointSeq } from './audit-checkpoints-file';
@@ -31,6 +32,13 @@ export interface AuditLogOptions {
   now?: () => Date;
   /** fdatasync what is written (pipelined behind the writes) before resolving durable appends. Default true; false only for tests and benches. */
   durable?: boolean;
+  /**
+   * While no append waits for the disk (every one asked only `until: 'written'`), an fdatasync starts at
+   * most this often (default 10 ms): each costs the kernel a journal commit, so syncing nonstop behind
+   * a stream of written-only entries cost more CPU than serving them. An append that waits for the disk,
+   * a query, a checkpoint or close starts the sync at once.
+   */
+  lazySyncMs?: number;
   /**
    * Retention: sealed segments whose every entry is older than this many days are deleted (see
    * `prune`); 0 or absent keeps everything. Applied at open (in the background), then daily and after
@@ -96,6 +104,12 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly now: () => Date;
   private readonly durable: boolean;
+  private readonly lazySyncMs: number;
+  /** Ends the sync loop's pause early (see lazySyncMs); set while it pauses. */
+  private wakeSync: (() => void) | undefined;
+  private lastSyncAt = -Infinity;
+  /** Callers waiting for everything written to be synced (idle, rotation): the sync loop does not pause for them. */
+  private hurried = 0;
   private readonly encoder: AuditEntryEncoder;
   private lastTs = { ms: NaN, iso: '' };
 
@@ -117,6 +131,7 @@ export class AuditLog {
     this.maxBytes = opts.segmentMaxBytes ?? 8 * 1024 * 1024;
     this.now = opts.now ?? (() => new Date());
     this.durable = opts.durable ?? true;
+    this.lazySyncMs = opts.lazySyncMs ?? 10;
     this.encoder = new AuditEntryEncoder(opts.hmacKey);
     // A scheduled run that starts once the log is closing is skipped (shutdown does not wait for a prune).
     this.retention = new RetentionSchedule({ days: opts.retentionDays ?? 0, now: this.now, prune: (cutoff, started) => this.queuePrune(cutoff, SYSTEM_ACTOR, started), report: opts.onRetention });
@@ -205,10 +220,14 @@ export class AuditLog {
     return this.lastTs.iso;
   }
 
-  /** Starts the flush loop unless it runs; an append that lands as the loop is ending restarts it. */
+  /**
+   * Starts the flush loop unless it runs; an append that lands as the loop is ending restarts it. The
+   * loop starts after the current turn of the event loop, so every append made in it (all the requests
+   * one read of the sockets delivered) goes out in one write.
+   */
   private kick(): void {
     if (this.flushing) return;
-    this.flushing = this.flushLoop().finally(() => {
+    this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.flushLoop()).finally(() => {
       this.flushing = undefined;
       if (this.pending.length > 0) this.kick();
     });
@@ -314,12 +333,25 @@ export class AuditLog {
 
   /** Resolves once nothing is being written or synced (and no checkpoint is being written). */
   private async idle(): Promise<void> {
-    for (;;) {
-      if (this.flushing) await this.flushing;
-      else if (this.syncing) await this.syncing;
-      else break;
-    }
+    await this.urgently(async () => {
+      for (;;) {
+        if (this.flushing) await this.flushing;
+        else if (this.syncing) await this.syncing;
+        else break;
+      }
+    });
     await this.checkpointing;
+  }
+
+  /** Runs `f` with the sync loop not pausing (see lazySyncMs): someone waits for everything to be on disk. */
+  private async urgently(f: () => Promise<void>): Promise<void> {
+    this.hurried++;
+    this.wakeSync?.();
+    try {
+      await f();
+    } finally {
+      this.hurried--;
+    }
   }
 
   private async flushLoop(): Promise<void> {
@@ -352,6 +384,7 @@ export class AuditLog {
         if (p.early) p.resolve(p.entry);
         else this.awaitingSync.push(p);
       }
+      if (this.awaitingSync.length > 0) this.wakeSync?.();
       this.startSync();
     }
   }
@@ -376,9 +409,13 @@ export class AuditLog {
         for (const p of this.awaitingSync.splice(0, this.awaitingSync.length)) p.reject(this.failed);
         return;
       }
+      // Nobody waits for the disk: let written entries gather for a while (a waiter, a query or close ends the pause).
+      if (this.awaitingSync.length === 0 && this.hurried === 0) await this.pause(this.lastSyncAt + this.lazySyncMs - performance.now());
+      if (this.failed) continue;
       const target = { ...this.written };
       const waiters = this.awaitingSync.splice(0, this.awaitingSync.length);
       const fh = this.seg.fh;
+      this.lastSyncAt = performance.now();
       try {
         await fh?.datasync();
         this.counters.syncs++;
@@ -392,14 +429,29 @@ export class AuditLog {
     }
   }
 
+  /** Waits `ms` (nothing when not positive), or less: until `wakeSync` is called. */
+  private pause(ms: number): Promise<void> {
+    if (!(ms > 0)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeSync?.(), ms);
+      this.wakeSync = () => {
+        clearTimeout(timer);
+        this.wakeSync = undefined;
+        resolve();
+      };
+    });
+  }
+
   /**
    * Resolves once every entry written so far is synced (rotation: before the segment's file is closed).
    * Starts a sync when none runs: the first part of a batch that rotates is written but not yet queued.
    */
   private async synced(): Promise<void> {
     if (this.durable) {
-      this.startSync();
-      while (this.syncing) await this.syncing;
+      await this.urgently(async () => {
+        this.startSync();
+        while (this.syncing) await this.syncing;
+      });
     }
     if (this.failed) throw this.failed;
   }
@@ -441,12 +493,15 @@ export class AuditLog {
       }
       const buf = Buffer.from(lines.join('\n') + '\n', 'utf8');
       try {
-        await writeAll(fh, buf);
+        // Synchronous: a batch is a few kilobytes into the page cache, tens of microseconds, where a trip
+        // through the thread pool cost more than the write and left every waiting request idle meanwhile
+        // (README, "HTTP API" benchmark). The fdatasync stays asynchronous.
+        writeAllSync(fh.fd, buf);
         this.counters.writes++;
       } catch (e) {
         // Cut back what may have reached the file, so the next batch does not chain on unacknowledged lines.
         try {
-          await fh.truncate(this.seg.bytes);
+          ftruncateSync(fh.fd, this.seg.bytes);
         } catch {
           this.failed = ioError(`the audit log in ${this.opts.dir} could not be written nor restored; close and reopen it (the torn tail is then kept aside)`, e);
         }

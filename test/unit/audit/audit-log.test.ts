@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +68,8 @@ describe('AuditLog', () => {
 
   it('a failed fdatasync fails the log: appends waiting for it and every later one are refused; written entries stay chained', async (t) => {
     const dir = tempDir(t);
-    const log = await openLog(dir, { durable: true });
+    // lazySyncMs 0: the sync behind the written-only append starts at once, and fails before the next append.
+    const log = await openLog(dir, { durable: true, lazySyncMs: 0 });
     await log.append(input(0));
     const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
     t.mock.method(proto, 'datasync', () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
@@ -85,25 +86,25 @@ describe('AuditLog', () => {
 
   it('a batch that rotates mid-way syncs the segment it leaves before closing it, even with no sync running', async (t) => {
     const dir = tempDir(t);
-    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as Record<'datasync' | 'write', (...a: unknown[]) => Promise<unknown>>;
+    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as Record<'datasync', (...a: unknown[]) => Promise<unknown>>;
     const events: string[] = [];
     const name = (fd: number) => readlinkSync(`/proc/self/fd/${fd}`).split('/').pop();
-    const { datasync, write } = { datasync: proto.datasync, write: proto.write };
+    const { datasync } = proto;
+    const { writeSync } = fs;
     t.mock.method(proto, 'datasync', function (this: { fd: number }) {
       events.push(`sync ${name(this.fd)}`);
       return datasync.call(this);
     });
-    // Writes slower than syncs: the previous batch's sync is over while this batch is written.
-    t.mock.method(proto, 'write', async function (this: { fd: number }, ...a: unknown[]) {
-      const n = name(this.fd);
-      await new Promise((r) => setTimeout(r, 30));
-      events.push(`write ${n}`);
-      return write.apply(this, a);
+    // The batch write (synchronous: see AuditLog.writeBatch).
+    t.mock.method(fs, 'writeSync', (fd: number, ...a: unknown[]) => {
+      events.push(`write ${name(fd)}`);
+      return (writeSync as (fd: number, ...a: unknown[]) => number)(fd, ...a);
     });
     const log = await openLog(dir, { durable: true, segmentMaxEntries: 3 });
     await Promise.all([1, 2, 3, 4, 5].map((i) => log.append(input(i))));
     t.mock.restoreAll();
     const first = 'segment-000000000001.jsonl';
+    assert.ok(events.includes(`write ${first}`) && events.includes('write segment-000000000004.jsonl'), `one batch over two segments: ${events.join(' | ')}`);
     assert.ok(events.lastIndexOf(`sync ${first}`) > events.lastIndexOf(`write ${first}`), events.join(' | '));
     assert.ok(events.lastIndexOf(`sync ${first}`) < events.indexOf('write segment-000000000004.jsonl'), `synced before the log moved on: ${events.join(' | ')}`);
     const manifest = JSON.parse(readFileSync(join(dir, 'segments.json'), 'utf8')) as { sealed: { file: string; lastSeq: number }[] };
@@ -112,26 +113,51 @@ describe('AuditLog', () => {
     assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).ok, true);
   });
 
-  it('an append written while a sync fails is refused too, even one that waits only for its write', async (t) => {
+  it('while nobody waits for the disk, fdatasync runs at most every lazySyncMs; a durable append or a read starts it at once', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true, lazySyncMs: 400 });
+    await log.append(input(0));
+    const before = log.stats.syncs;
+    const t0 = performance.now();
+    for (let i = 1; i <= 10; i++) {
+      await log.append(input(i), { until: 'written' });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(performance.now() - t0 < 300, 'written appends never wait for the pause');
+    assert.ok(log.stats.syncs - before <= 1, `${log.stats.syncs - before} fdatasyncs behind 10 written-only appends in a lazy window`);
+    assert.ok(log.headEntry.seq < 11, 'not all on disk yet');
+    const t1 = performance.now();
+    await log.append(input(11));
+    assert.ok(performance.now() - t1 < 300, `a durable append ended the pause (${(performance.now() - t1).toFixed(0)} ms)`);
+    assert.equal(log.headEntry.seq, 12);
+    await log.append(input(12), { until: 'written' });
+    const t2 = performance.now();
+    assert.equal((await log.newest(1))[0]?.seq, 13, 'a read sees everything written, synced');
+    assert.ok(performance.now() - t2 < 300, 'a read ended the pause');
+    await log.close();
+    assert.equal((await verifyAuditStore(dir, KEYS.publicKey)).entries, 13);
+  });
+
+  it('a failed batch write is cut back from the file and fails its appends; the next batch chains on the last written entry', async (t) => {
     const dir = tempDir(t);
     const log = await openLog(dir, { durable: true });
     await log.append(input(0));
-    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as Record<'datasync' | 'write', (...a: unknown[]) => Promise<unknown>>;
-    const write = proto.write;
-    t.mock.method(proto, 'datasync', async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    const { writeSync } = fs;
+    let fail = true;
+    t.mock.method(fs, 'writeSync', (fd: number, buf: Buffer, off: number, len: number) => {
+      if (!fail) return (writeSync as (fd: number, b: Buffer, o: number, l: number) => number)(fd, buf, off, len);
+      // Half the batch reaches the file, then the disk is full.
+      (writeSync as (fd: number, b: Buffer, o: number, l: number) => number)(fd, buf, off, Math.floor(len / 2));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     });
-    t.mock.method(proto, 'write', async function (this: unknown, ...a: unknown[]) {
-      await new Promise((r) => setTimeout(r, 60));
-      return write.apply(this, a);
-    });
-    const a = log.append(input(1), { until: 'written' });
-    const b = log.append(input(2), { until: 'written' }); // written while the sync of a fails
-    assert.equal((await a).seq, 2);
-    await assert.rejects(b, (e: unknown) => isOversightError(e) && e.code === 'io');
+    await assert.rejects(log.append(input(1)), (e: unknown) => isOversightError(e) && e.code === 'io' && /disk is full/.test(e.message));
+    fail = false;
+    assert.equal((await log.append(input(2))).seq, 2, 'the failed entry gave its seq back');
     t.mock.restoreAll();
     await log.close();
+    const r = await verifyAuditStore(dir, KEYS.publicKey);
+    assert.equal(r.ok, true);
+    assert.equal(r.entries, 2);
   });
 
   it('sequential awaits work, each durable before the next; reopening continues the chain', async (t) => {
