@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { SYSTEM_ACTOR, type AuditInput } from '../core/audit/audit-entry';
 import { toErrorResponse } from '../core/coordination/error-response';
 import { isOversightError, OversightError } from '../core/errors';
+import type { AppendOptions } from '../coordinator/ports';
 import { accessEntry, ANONYMOUS, principalActor, RateLimitRecorder } from './audit-access';
 import { ENDPOINTS, route, type Endpoint } from './endpoints';
 import { createHandlers, type ApiCoordinator } from './handlers';
@@ -13,13 +14,14 @@ import { HTTP_STATUS } from './http-status';
 import { buildOpenApi } from './openapi';
 import { can, type Principal } from './permissions';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
+import { scanHeaders } from './request-headers';
 import { Watchdog } from './watchdog';
 
 /** Checks a request's credential: a principal, or OversightError('UNAUTHENTICATED') with `details.reason`. */
 export type Authenticate = (headers: { authorization?: string; apiKey?: string }) => Promise<Principal>;
 
 export interface ApiServerOptions {
-  coordinator: ApiCoordinator & { recordApiEvent(record: AuditInput, options?: { until?: 'durable' | 'written' }): Promise<void> };
+  coordinator: ApiCoordinator & { recordApiEvent(record: AuditInput, options?: AppendOptions): Promise<unknown> };
   authenticate: Authenticate;
   tls: { cert: string; key: string };
   /** Default 127.0.0.1. Anything else is reachable from other machines: the caller must mean it. */
@@ -178,18 +180,22 @@ export class ApiServer {
    * Appends `e`; resolves once it is recorded (written or durable: `limits.syncAccess`) or refused
    * (never rejects: a refusal closes the API, see auditFailing).
    */
-  private record(e: AuditInput, until: 'durable' | 'written' = 'durable'): Promise<boolean> {
-    return this.o.coordinator.recordApiEvent(e, { until }).then(
-      () => {
-        this.auditFailing = false;
-        return true;
-      },
-      (err: unknown) => {
-        if (!this.auditFailing) this.o.log(`api: the audit log refused an ${e.kind} entry; requests are refused until it takes entries again: ${err instanceof Error ? err.message : String(err)}`);
-        this.auditFailing = true;
-        return false;
-      },
+  private record(e: AuditInput, options: AppendOptions = DURABLE): Promise<boolean> {
+    return this.o.coordinator.recordApiEvent(e, options).then(
+      () => this.recorded(),
+      (err: unknown) => this.refused(e, err),
     );
+  }
+
+  private recorded(): boolean {
+    this.auditFailing = false;
+    return true;
+  }
+
+  private refused(e: AuditInput, err: unknown): boolean {
+    if (!this.auditFailing) this.o.log(`api: the audit log refused an ${e.kind} entry; requests are refused until it takes entries again: ${err instanceof Error ? err.message : String(err)}`);
+    this.auditFailing = true;
+    return false;
   }
 
   /**
@@ -197,16 +203,23 @@ export class ApiServer {
    * request (and connection) for ever. Past it, the API refuses requests until an entry is recorded again.
    */
   private recordWithin(e: AuditInput): Promise<boolean> {
+    // One promise and one watched deadline (this runs for every request).
     return new Promise((resolve) => {
       const watch = this.watchdog.watch(this.limits.auditWaitMs, () => {
         if (!this.auditFailing) this.o.log(`api: the audit log did not record a request within ${this.limits.auditWaitMs / 1000} s; requests are refused until it records again`);
         this.auditFailing = true;
         resolve(false);
       });
-      void this.record(e, this.limits.syncAccess ? 'durable' : 'written').then((ok) => {
-        watch.done();
-        resolve(ok);
-      });
+      this.o.coordinator.recordApiEvent(e, this.limits.syncAccess ? DURABLE : WRITTEN).then(
+        () => {
+          watch.done();
+          resolve(this.recorded());
+        },
+        (err: unknown) => {
+          watch.done();
+          resolve(this.refused(e, err));
+        },
+      );
     });
   }
 
@@ -216,7 +229,7 @@ export class ApiServer {
    * `api.rate-limited` entry a minute, not one entry a request.
    */
   private recordUnparsed(ip: string, requestId: string, status: number, code: string): void {
-    const nowMs = this.now().getTime();
+    const nowMs = this.nowMs();
     if (!this.ipLimiter.take(`ip:${ip}`, nowMs).ok) return this.rateLimited.refused(`ip:${ip}`, 'ip', ip, UNPARSED, nowMs);
     void this.record(accessEntry({ requestId, method: UNPARSED, path: UNPARSED, status, ip, ms: 0, code }));
   }
@@ -224,8 +237,9 @@ export class ApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     this.handling.add(req.socket);
-    const headerId = req.headers['x-request-id'];
-    const requestId = typeof headerId === 'string' && REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    const headers = scanHeaders(req.rawHeaders);
+    const headerId = headers.requestId;
+    const requestId = headerId !== undefined && REQUEST_ID.test(headerId) ? headerId : randomUUID();
     const ip = req.socket.remoteAddress ?? 'unknown';
     const method = req.method ?? 'GET';
     let path = '(unparsable)';
@@ -234,7 +248,7 @@ export class ApiServer {
     let code: string | undefined;
     let reason: string | undefined;
     let reply: Reply | undefined;
-    const nowMs = this.now().getTime();
+    const nowMs = this.nowMs();
     /**
      * The per-address bucket is charged only for what no credential answers for: public endpoints and
      * requests refused before or at authentication. On loopback every client shares one address, so
@@ -252,8 +266,8 @@ export class ApiServer {
       const url = parseTarget(req.url);
       path = url.pathname;
       // Node keeps the first of repeated Host headers; RFC 9112 (3.2) says more than one is a 400.
-      if (headerCount(req, 'host') > 1) throw new Refusal('INVALID_ARGUMENT', 'The request has more than one Host header.', { details: { field: 'host' } });
-      if (this.loopbackOnly && !LOOPBACK_HOSTS.has(hostName(req.headers.host))) {
+      if (headers.count.host > 1) throw new Refusal('INVALID_ARGUMENT', 'The request has more than one Host header.', { details: { field: 'host' } });
+      if (this.loopbackOnly && !LOOPBACK_HOSTS.has(hostName(headers.host))) {
         throw new Refusal('INVALID_ARGUMENT', 'This API answers only requests addressed to localhost or 127.0.0.1 (Host header).', { details: { field: 'host' } });
       }
       const hit = route(method, path);
@@ -266,10 +280,10 @@ export class ApiServer {
         // Every access must reach the trail: while the audit log refuses entries, nothing is served but health.
         if (this.auditFailing) throw new OversightError('SERVER_UNAVAILABLE', 'The audit log cannot record requests right now, so none are served; the server log says why.');
         // Node keeps the first of repeated Authorization headers (and joins X-API-Key ones): one credential would be picked silently.
-        if (headerCount(req, 'authorization') > 1 || headerCount(req, 'x-api-key') > 1) throw new Refusal('UNAUTHENTICATED', 'Send one credential, once: Authorization or X-API-Key appears more than once.', { details: { reason: 'ambiguous' } });
+        if (headers.count.authorization > 1 || headers.count.apiKey > 1) throw new Refusal('UNAUTHENTICATED', 'Send one credential, once: Authorization or X-API-Key appears more than once.', { details: { reason: 'ambiguous' } });
         const credentials: { authorization?: string; apiKey?: string } = {};
-        if (typeof req.headers.authorization === 'string') credentials.authorization = req.headers.authorization;
-        if (typeof req.headers['x-api-key'] === 'string') credentials.apiKey = req.headers['x-api-key'];
+        if (headers.authorization !== undefined) credentials.authorization = headers.authorization;
+        if (headers.apiKey !== undefined) credentials.apiKey = headers.apiKey;
         principal = await this.o.authenticate(credentials);
         const take = this.principalLimiter.take(principal.id, nowMs);
         if (!take.ok) {
@@ -312,6 +326,11 @@ export class ApiServer {
       }
       if (reply !== undefined) send(res, reply.status, reply.body, reply.headers, requestId);
     }
+  }
+
+  /** Epoch ms (no Date made a request unless a test clock is set). */
+  private nowMs(): number {
+    return this.o.now === undefined ? Date.now() : this.o.now().getTime();
   }
 
   private refusal(requestId: string, e: OversightError, headers: Record<string, string> = {}): Reply {
@@ -375,6 +394,9 @@ export class ApiServer {
   }
 }
 
+const DURABLE: AppendOptions = Object.freeze({ until: 'durable' });
+const WRITTEN: AppendOptions = Object.freeze({ until: 'written' });
+
 const PUBLIC: Principal = Object.freeze({ id: 'anonymous', label: 'anonymous', role: 'installer', via: 'api-key' });
 
 /** A plain path: no query, dot, percent or backslash, so the URL parser would return it unchanged. */
@@ -412,19 +434,12 @@ function parseTarget(raw: string | undefined): { pathname: string; searchParams?
   }
 }
 
-/** How often a header appears in the request as sent (req.headers keeps one of some repeated headers). */
-function headerCount(req: IncomingMessage, name: string): number {
-  let n = 0;
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) n++;
-  return n;
-}
-
 function hostName(host: string | undefined): string {
   if (host === undefined) return '';
   const h = host.trim().toLowerCase();
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  return h.split(':')[0]!;
+  const colon = h.indexOf(':');
+  return colon < 0 ? h : h.slice(0, colon);
 }
 
 /** Query parameters as an object; a repeated parameter (`kind`) becomes an array, as does `kind` given once. */

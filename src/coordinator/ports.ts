@@ -1,5 +1,7 @@
 import type { AuditEntry, AuditInput } from '../core/audit/audit-entry';
 import type { AuditQuery } from '../core/audit/audit-query';
+import type { AppendOptions } from './audit/audit-log';
+export type { AppendOptions };
 
 /**
  * What the coordinator needs from its collaborators, as narrow interfaces: the real ones are
@@ -38,7 +40,7 @@ export interface AuditPort {
    * Resolves once the entry is durable (or, with `until: 'written'`, once it is written to its file);
    * secrets in the payload are replaced by keyed hashes.
    */
-  append(record: AuditRecord, options?: { until?: 'durable' | 'written' }): Promise<unknown>;
+  append(record: AuditRecord, options?: AppendOptions): Promise<unknown>;
   /** Entries matching the query, newest first. */
   query(q: AuditQuery): Promise<AuditEntry[]>;
   close(): Promise<void>;

@@ -114,6 +114,7 @@ export class ApiKeyStore {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => Date;
+  private readonly nowMs: () => number;
   private readonly reloadIntervalMs: number;
   private readonly touchPersistIntervalMs: number;
   private readonly log: (message: string) => void;
@@ -123,6 +124,9 @@ export class ApiKeyStore {
     options: ApiKeyStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    const clock = options.now;
+    // Checked on every request (reload due? last use): no Date made for it unless a test clock is set.
+    this.nowMs = clock === undefined ? Date.now : () => clock().getTime();
     this.reloadIntervalMs = options.reloadIntervalMs ?? 1000;
     this.touchPersistIntervalMs = options.touchPersistIntervalMs ?? 60_000;
     this.log = options.log ?? (() => undefined);
@@ -198,10 +202,10 @@ export class ApiKeyStore {
   /** Notes that key `id` was just used; written at most once per `touchPersistIntervalMs`, or by `flush`. */
   touch(id: string): void {
     if (!this.records.has(id)) return;
-    this.pendingLastUsed.set(id, this.now().getTime());
+    this.pendingLastUsed.set(id, this.nowMs());
     if (this.flushTimer !== undefined) return;
     // Clamped both ways: a clock set back must not postpone the write past one interval.
-    const delay = Math.min(this.touchPersistIntervalMs, Math.max(0, this.lastFlushMs + this.touchPersistIntervalMs - this.now().getTime()));
+    const delay = Math.min(this.touchPersistIntervalMs, Math.max(0, this.lastFlushMs + this.touchPersistIntervalMs - this.nowMs()));
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       this.flush().catch((e: unknown) => this.log(`Could not record when API keys were last used in ${this.persistence.location}: ${e instanceof Error ? e.message : String(e)}`));
@@ -242,7 +246,7 @@ export class ApiKeyStore {
   private refreshIfStale(): Promise<void> | undefined {
     if (this.persistence.version === undefined) return undefined;
     if (this.checking !== undefined) return this.checking;
-    const nowMs = this.now().getTime();
+    const nowMs = this.nowMs();
     // A clock set back counts as time passed: otherwise revocations would go unseen until it caught up.
     if (nowMs >= this.lastCheckMs && nowMs - this.lastCheckMs < this.reloadIntervalMs) return undefined;
     this.lastCheckMs = nowMs;

@@ -42,6 +42,11 @@ export class AuditEntryEncoder {
   private readonly frozenSubjects = new WeakMap<object, Part<AuditSubject>>();
   /** Payload keys a flat payload may be written with directly: the key's JSON, or null when it needs the general walk. */
   private readonly plainKeys = new Map<string, string | null>();
+  /**
+   * The last value of each flat-payload key that had no secret in it: accesses repeat most of theirs
+   * (address, method, role, credential), so the token scan runs once per new value, not per entry.
+   */
+  private readonly lastClean = new Map<string, { value: string; json: string }>();
 
   constructor(
     private readonly hmacKey: Uint8Array,
@@ -95,13 +100,20 @@ export class AuditEntryEncoder {
       if (key === null) return undefined;
       let text: string;
       if (typeof v === 'string') {
-        const r = redactString(v, this.hmacKey);
-        value[k] = r;
-        text = JSON.stringify(r);
+        const clean = this.lastClean.get(k);
+        if (clean !== undefined && clean.value === v) {
+          value[k] = v;
+          text = clean.json;
+        } else {
+          const r = redactString(v, this.hmacKey);
+          value[k] = r;
+          text = JSON.stringify(r);
+          if (r === v) this.lastClean.set(k, { value: v, json: text });
+        }
       } else if (typeof v === 'number') {
         if (!Number.isFinite(v)) return undefined;
         value[k] = v;
-        text = JSON.stringify(v);
+        text = String(v); // the same as JSON.stringify for a finite number (-0 included)
       } else if (typeof v === 'boolean' || v === null) {
         value[k] = v;
         text = String(v);
@@ -116,7 +128,10 @@ export class AuditEntryEncoder {
     let key = this.plainKeys.get(k);
     if (key === undefined) {
       key = k === '__proto__' || isSecretLikeName(k) || redactString(k, this.hmacKey) !== k ? null : JSON.stringify(k);
-      if (this.plainKeys.size >= this.maxCached) this.plainKeys.clear();
+      if (this.plainKeys.size >= this.maxCached) {
+        this.plainKeys.clear();
+        this.lastClean.clear();
+      }
       this.plainKeys.set(k, key);
     }
     return key;
