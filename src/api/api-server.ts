@@ -52,8 +52,8 @@ export interface ApiLimits {
   auditWaitMs: number;
   /**
    * What an answer waits for: its access entry written to the audit file (default false: the operating
-   * system has it, so a crash of the server loses nothing, and the next fdatasync, at most ~10 ms
-   * later, puts it on disk), or (true) synced to disk itself, which also survives a power loss in that
+   * system has it, so a crash of the server loses nothing, and the next fdatasync puts it on disk: while
+   * no request waits for the disk, one starts at most every 10 ms, see AuditLog's lazySyncMs), or (true) synced to disk itself, which also survives a power loss in that
    * window but holds every request for a disk sync (README, "HTTP API" benchmark, for what it costs).
    */
   syncAccess: boolean;
@@ -210,7 +210,13 @@ export class ApiServer {
         this.auditFailing = true;
         resolve(false);
       });
-      this.o.coordinator.recordApiEvent(e, this.limits.syncAccess ? DURABLE : WRITTEN).then(
+      let recording: Promise<unknown>;
+      try {
+        recording = this.o.coordinator.recordApiEvent(e, this.limits.syncAccess ? DURABLE : WRITTEN);
+      } catch (err) {
+        recording = Promise.reject(err);
+      }
+      recording.then(
         () => {
           watch.done();
           resolve(this.recorded());

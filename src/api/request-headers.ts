@@ -2,7 +2,9 @@
  * The request headers the API reads, in one pass over `rawHeaders` (as sent: names in any case, every
  * repeat kept). Reading `req.headers` instead builds an object of every header on each request, and
  * hides repeats the API must refuse: Node keeps the first Host and Authorization, and joins X-API-Key
- * values with ", ".
+ * values with ", ". Every header sent is read, also past the server's `maxHeadersCount` (where
+ * `req.headers` stops): a repeat cannot hide behind a hundred others, and a credential there is the
+ * client's own choice.
  */
 export interface RequestHeaders {
   host: string | undefined;

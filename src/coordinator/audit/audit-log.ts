@@ -60,17 +60,18 @@ export interface AppendOptions {
   /**
    * When `append` resolves. `durable` (default): the entry is on disk (fdatasync), and survives a power
    * loss. `written`: the entry is written to its file (the operating system has it: a crash of this
-   * process loses nothing; a power loss or kernel crash can lose what the sync in progress had not yet
-   * covered, a few milliseconds). The entry joins the next sync either way.
+   * process loses nothing; a power loss or kernel crash can lose what no sync had covered yet: while
+   * nobody waits for the disk, syncs start at most every `lazySyncMs`, 10 ms by default, and take as
+   * long as the disk needs). The entry joins the next sync either way.
    */
   until?: 'durable' | 'written';
 }
 
 /**
  * The append-only, hash-chained, checkpointed audit log (docs/AUDIT.md). One writer per folder (a lock
- * file); appends are serialised in call order and group-committed: all appends that arrive while a batch
- * is being written go out together in one write. Writing and syncing are a pipeline: while one fdatasync
- * runs, the next batches are written; the next fdatasync covers all of them.
+ * file); appends are serialised in call order and group-committed: all appends made in one turn of the
+ * event loop go out together in one (synchronous) write. Writing and syncing are a pipeline: while one
+ * fdatasync runs, the next batches are written; the next fdatasync covers all of them.
  */
 export class AuditLog {
   private pending: Pending[] = [];
@@ -321,6 +322,10 @@ export class AuditLog {
         await this.idle();
         if (!this.failed) await this.queueCheckpoint();
       } finally {
+        // A log that failed (a write it could not cut back, a failed sync) still has entries acknowledged
+        // as written that no sync covered: one last try to put them on disk (torn bytes after them are
+        // kept aside when it is reopened).
+        if (this.durable && this.failed && this.written.seq > this.head.seq) await this.seg.fh?.datasync().catch(() => undefined);
         await this.seg.fh?.close().catch(() => undefined);
         await this.checkpointsFh?.close().catch(() => undefined);
         this.seg.fh = undefined;

@@ -77,6 +77,28 @@ describe('AuditEntryEncoder', () => {
     );
   });
 
+  it('a flat payload whose values repeat (kept clean per key) writes the same bytes, and never a secret, whatever came before', () => {
+    // Few keys and values, one encoder: each key's last clean value is hit, missed, and followed by a token.
+    const TOKEN = 'ghp_' + 'Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ2wE4';
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    const actor = { id: 'a', label: 'A', provider: 'api', verified: false };
+    const flat = fc.record({ ip: fc.constantFrom('127.0.0.1', TOKEN, `x ${TOKEN}`, 'GET'), method: fc.constantFrom('GET', TOKEN), n: fc.integer({ min: -2, max: 2 }) });
+    let seq = 0;
+    fc.assert(
+      fc.property(fc.array(flat, { minLength: 1, maxLength: 8 }), (payloads) => {
+        for (const payload of payloads) {
+          seq++;
+          const i = { actor, kind: 'api.access', subject: { type: 'api', id: '/x' }, payload };
+          const ts = new Date(1_767_225_600_000 + seq).toISOString();
+          const got = encoded(enc, i, seq, ts, GENESIS_HASH);
+          assert.deepEqual(got, reference(i, seq, ts, GENESIS_HASH));
+          assert.ok('line' in got && !got.line.includes(TOKEN), 'a token reached the line');
+        }
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
   it('never records one actor or subject in place of another that serialises alike', () => {
     const enc = new AuditEntryEncoder(HMAC_KEY);
     const at = '2026-01-01T00:00:00.000Z';

@@ -160,6 +160,33 @@ describe('AuditLog', () => {
     assert.equal(r.entries, 2);
   });
 
+  it('a log failed by a write it could not cut back still syncs, at close, the entries it acknowledged as written', async (t) => {
+    const dir = tempDir(t);
+    const log = await openLog(dir, { durable: true, lazySyncMs: 60_000 });
+    await log.append(input(0));
+    await log.append(input(1), { until: 'written' }); // acknowledged; its sync waits for the lazy window
+    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
+    const syncs: number[] = [];
+    const { datasync } = proto;
+    t.mock.method(proto, 'datasync', function (this: unknown) {
+      syncs.push(log.headEntry.seq);
+      return datasync.call(this);
+    });
+    t.mock.method(fs, 'writeSync', () => {
+      throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    });
+    t.mock.method(fs, 'ftruncateSync', () => {
+      throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
+    });
+    await assert.rejects(log.append(input(2)), (e: unknown) => isOversightError(e) && e.code === 'io');
+    await assert.rejects(log.append(input(3), { until: 'written' }), (e: unknown) => isOversightError(e) && e.code === 'io');
+    await log.close();
+    t.mock.restoreAll();
+    assert.deepEqual(syncs, [1], 'one last fdatasync, covering seq 2 (the durable head was seq 1)');
+    const r = await verifyAuditStore(dir, KEYS.publicKey);
+    assert.equal(r.entries, 2);
+  });
+
   it('sequential awaits work, each durable before the next; reopening continues the chain', async (t) => {
     const dir = tempDir(t);
     const log = await openLog(dir, { durable: true });
