@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import fs, { appendFileSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SYSTEM_ACTOR } from '../../../src/core/audit/audit-entry';
 import { isOversightError } from '../../../src/core/errors';
 import { AuditLog, verifyAuditStore } from '../../../src/coordinator/audit/audit-log';
-import { ALICE, BOB, HMAC_KEY, input, KEYS, openLog, tempDir } from './helpers';
+import { ALICE, BOB, fileHandlePrototype, HMAC_KEY, input, KEYS, openLog, tempDir } from './helpers';
 
 const TOKEN = 'ghp_' + 'Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ2wE4';
 
@@ -44,7 +43,7 @@ describe('AuditLog', () => {
     const log = await openLog(dir, { durable: true });
     await log.append(input(0)); // opens the segment
     // Every fdatasync takes 300 ms from here on (the disk is slow, not broken).
-    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
+    const proto = await fileHandlePrototype();
     const real = proto.datasync;
     t.mock.method(proto, 'datasync', async function (this: unknown) {
       await new Promise((r) => setTimeout(r, 300));
@@ -71,7 +70,7 @@ describe('AuditLog', () => {
     // lazySyncMs 0: the sync behind the written-only append starts at once, and fails before the next append.
     const log = await openLog(dir, { durable: true, lazySyncMs: 0 });
     await log.append(input(0));
-    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
+    const proto = await fileHandlePrototype();
     t.mock.method(proto, 'datasync', () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
     const written = await log.append(input(1), { until: 'written' });
     await assert.rejects(log.append(input(2)), (e: unknown) => isOversightError(e) && e.code === 'io' && /could not be synced/.test(e.message));
@@ -86,7 +85,7 @@ describe('AuditLog', () => {
 
   it('a batch that rotates mid-way syncs the segment it leaves before closing it, even with no sync running', async (t) => {
     const dir = tempDir(t);
-    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as Record<'datasync', (...a: unknown[]) => Promise<unknown>>;
+    const proto = await fileHandlePrototype();
     const events: string[] = [];
     const name = (fd: number) => readlinkSync(`/proc/self/fd/${fd}`).split('/').pop();
     const { datasync } = proto;
@@ -165,7 +164,7 @@ describe('AuditLog', () => {
     const log = await openLog(dir, { durable: true, lazySyncMs: 60_000 });
     await log.append(input(0));
     await log.append(input(1), { until: 'written' }); // acknowledged; its sync waits for the lazy window
-    const proto = Object.getPrototypeOf(await open(join(dir, '..'), 'r').then(async (fh) => (await fh.close(), fh))) as { datasync(): Promise<void> };
+    const proto = await fileHandlePrototype();
     const syncs: number[] = [];
     const { datasync } = proto;
     t.mock.method(proto, 'datasync', function (this: unknown) {

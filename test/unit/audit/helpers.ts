@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,4 +42,11 @@ export function openLog(dir: string, over: Partial<AuditLogOptions> = {}): Promi
 
 export function randomHex(n: number): string {
   return randomBytes(n).toString('hex');
+}
+
+/** FileHandle.prototype (Node does not export it), for tests that slow down or fail `datasync`. */
+export async function fileHandlePrototype(): Promise<{ datasync(): Promise<void> }> {
+  const fh = await open(tmpdir(), 'r');
+  await fh.close();
+  return Object.getPrototypeOf(fh) as { datasync(): Promise<void> };
 }
