@@ -365,5 +365,7 @@ function randomId(): string {
 }
 
 function sha256(text: string): Buffer {
-  return hash('sha256', text, 'buffer') as unknown as Buffer;
+  // Through base64: Node 20 makes a Buffer result slowly (about 1 µs, against 0.1 µs for the string and
+  // its decoding), and this runs for every request that presents a key.
+  return Buffer.from(hash('sha256', text, 'base64'), 'base64');
 }

@@ -208,7 +208,7 @@ export class AuditLog {
     }
     this.tail = { seq: encoded.entry.seq, hash: encoded.entry.hash };
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.pending.push({ entry: encoded.entry, line: encoded.line, bytes: encoded.bytes, resolve, reject, early });
+      this.pending.push({ entry: encoded.entry, bytes: encoded.bytes, resolve, reject, early });
       this.kick();
     });
   }
@@ -481,22 +481,22 @@ export class AuditLog {
       if (this.failed) throw this.failed;
       if (this.seg.entries >= this.maxEntries || (this.seg.entries > 0 && this.seg.bytes >= this.maxBytes)) await this.rotate((batch[i] as Pending).entry.seq);
       const fh = await this.segmentHandle();
-      const lines: string[] = [];
+      const lines: Buffer[] = [];
       let bytes = 0;
       let minTs = this.seg.minTs;
       let maxTs = this.seg.maxTs;
       // As many as fit in this segment (at least one, so an oversized line still goes somewhere).
       while (i < batch.length && this.seg.entries + lines.length < this.maxEntries) {
         const p = batch[i] as Pending;
-        const size = p.bytes + 1;
+        const size = p.bytes.length;
         if (lines.length > 0 && this.seg.bytes + bytes + size > this.maxBytes) break;
-        lines.push(p.line);
+        lines.push(p.bytes);
         bytes += size;
         if (minTs === undefined || p.entry.ts < minTs) minTs = p.entry.ts;
         if (maxTs === undefined || p.entry.ts > maxTs) maxTs = p.entry.ts;
         i++;
       }
-      const buf = Buffer.from(lines.join('\n') + '\n', 'utf8');
+      const buf = lines.length === 1 ? (lines[0] as Buffer) : Buffer.concat(lines, bytes);
       try {
         // Synchronous: a batch is a few kilobytes into the page cache, tens of microseconds, where a trip
         // through the thread pool cost more than the write and left every waiting request idle meanwhile

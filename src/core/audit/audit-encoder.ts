@@ -3,16 +3,19 @@ import { canonicalJson } from '../crypto/canonical-json';
 import { OversightError } from '../errors';
 import type { Approver } from '../grants/grant-schema';
 import { AUDIT_KINDS, AuditInputSchema, type AuditEntry, type AuditInput, type AuditSubject } from './audit-entry';
-import { AUDIT_MAX_LINE_BYTES, hashAuditBody } from './audit-line';
+import { hash as oneShotHash } from 'node:crypto';
+import { AUDIT_ENTRY_TAG_PREFIX, AUDIT_HASH_SUFFIX_LENGTH, AUDIT_MAX_LINE_BYTES } from './audit-line';
 import { redactForAudit, redactString } from './audit-redact';
 import { isSecretLikeName } from '../secrets/secret-names';
 
-/** One encoded entry: what `append` resolves with, its line (no newline) and the line's UTF-8 size. */
+/** One encoded entry: what `append` resolves with, and its line as written: UTF-8, newline included. */
 export interface EncodedAuditEntry {
   entry: AuditEntry;
-  line: string;
-  bytes: number;
+  bytes: Buffer;
 }
+
+/** The tag the hash starts with, as bytes (ASCII). */
+const TAG = Buffer.from(AUDIT_ENTRY_TAG_PREFIX, 'latin1');
 
 /** An actor or subject as validated and redacted (frozen: entries share it) and its canonical JSON. */
 interface Part<T> {
@@ -47,6 +50,11 @@ export class AuditEntryEncoder {
    * (address, method, role, credential), so the token scan runs once per new value, not per entry.
    */
   private readonly lastClean = new Map<string, { value: string; json: string }>();
+  /** The tag, then room for an entry's body: each is encoded to UTF-8 here once, hashed and copied out. */
+  private scratch: Buffer = Buffer.alloc(0);
+  /** The JSON of the last `ts` and `prevHash` seen: entries come many a millisecond, each chained on the one before. */
+  private lastTs = { value: '', json: '""' };
+  private lastPrev = { value: '', json: '""' };
 
   constructor(
     private readonly hmacKey: Uint8Array,
@@ -70,15 +78,41 @@ export class AuditEntryEncoder {
       const flat = this.flatPayload(payloadIn);
       payload = flat?.value ?? redactForAudit(payloadIn, this.hmacKey);
       // The canonical key order: actor, kind, payload, prevHash, seq, subject, ts (see audit-line.ts).
-      body = `{"actor":${actor.json},"kind":"${kind}","payload":${flat?.json ?? canonicalJson(payload)},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"subject":${subject.json},"ts":${JSON.stringify(ts)}}`;
+      if (ts !== this.lastTs.value) this.lastTs = { value: ts, json: JSON.stringify(ts) };
+      if (prevHash !== this.lastPrev.value) this.lastPrev = { value: prevHash, json: JSON.stringify(prevHash) };
+      body = `{"actor":${actor.json},"kind":"${kind}","payload":${flat?.json ?? canonicalJson(payload)},"prevHash":${this.lastPrev.json},"seq":${seq},"subject":${subject.json},"ts":${this.lastTs.json}}`;
     } catch (e) {
       throw rejected('', e instanceof Error ? e.message : String(e), e);
     }
-    const hash = hashAuditBody(body);
-    const line = `${body.slice(0, -1)},"hash":"${hash}"}`;
-    const bytes = Buffer.byteLength(line);
-    if (bytes > AUDIT_MAX_LINE_BYTES) throw rejected('', `the entry is larger than ${AUDIT_MAX_LINE_BYTES / 1024} KiB; log a summary and a hash instead`);
-    return { entry: { actor: actor.value, kind, payload, prevHash, seq, subject: subject.value, ts, hash }, line, bytes };
+    const { hash, bytes } = this.line(body);
+    // The next entry chains on this one: its prevHash is this hash (64 hex digits, nothing to escape).
+    this.lastPrev = { value: hash, json: `"${hash}"` };
+    return { entry: { actor: actor.value, kind, payload, prevHash, seq, subject: subject.value, ts, hash }, bytes };
+  }
+
+  /**
+   * The hash of `body` (hashAuditBody: SHA-256 over the tag and the body's UTF-8) and the line as bytes:
+   * the body without its final `}`, then `,"hash":"<hex>"}` and a newline (encodeAuditLine's line). The
+   * body is converted to UTF-8 once, next to the tag, where a string hash and the file's Buffer would
+   * each convert it again (and the hash would first join tag and body into a new string).
+   */
+  private line(body: string): { hash: string; bytes: Buffer } {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8, and never fewer than 1: a body longer than the
+    // limit in code units is too large whatever it holds, and one within it fits the room made.
+    if (body.length > AUDIT_MAX_LINE_BYTES) throw tooLarge();
+    const room = TAG.length + body.length * 3;
+    if (this.scratch.length < room) {
+      this.scratch = Buffer.allocUnsafe(Math.max(room, 16 * 1024));
+      TAG.copy(this.scratch);
+    }
+    const n = this.scratch.write(body, TAG.length, 'utf8');
+    const size = n - 1 + AUDIT_HASH_SUFFIX_LENGTH;
+    if (size > AUDIT_MAX_LINE_BYTES) throw tooLarge();
+    const hash = oneShotHash('sha256', this.scratch.subarray(0, TAG.length + n), 'hex');
+    const bytes = Buffer.allocUnsafe(size + 1);
+    this.scratch.copy(bytes, 0, TAG.length, TAG.length + n - 1);
+    bytes.write(`,"hash":"${hash}"}\n`, n - 1, 'latin1');
+    return { hash, bytes };
   }
 
   /**
@@ -232,6 +266,10 @@ function fromZod(field: string, schema: z.ZodType, value: unknown): OversightErr
 function zodIssue(field: string, error: z.ZodError): OversightError {
   const i = error.issues[0];
   return rejected([field, ...(i?.path ?? [])].map(String).join('.'), i?.message ?? 'invalid');
+}
+
+function tooLarge(): OversightError {
+  return rejected('', `the entry is larger than ${AUDIT_MAX_LINE_BYTES / 1024} KiB; log a summary and a hash instead`);
 }
 
 function rejected(path: string, message: string, cause?: unknown): OversightError {

@@ -29,10 +29,13 @@ function reference(input: unknown, seq: number, ts: string, prevHash: string): {
 function encoded(enc: AuditEntryEncoder, input: unknown, seq: number, ts: string, prevHash: string): { line: string } | { error: string } {
   try {
     const r = enc.encode(input as AuditInput, seq, ts, prevHash);
-    assert.equal(r.bytes, Buffer.byteLength(r.line));
+    const text = r.bytes.toString('utf8');
+    assert.ok(text.endsWith('\n') && !text.slice(0, -1).includes('\n'), 'one line, ended by its newline');
+    const line = text.slice(0, -1);
+    assert.equal(r.bytes.length, Buffer.byteLength(line) + 1, 'the bytes are the line as UTF-8');
     // What append resolves with is what a reader parses back from the line.
-    assert.deepEqual(parseAuditLine(r.line, 'test'), AuditEntrySchema.parse(JSON.parse(JSON.stringify(r.entry))));
-    return { line: r.line };
+    assert.deepEqual(parseAuditLine(line, 'test'), AuditEntrySchema.parse(JSON.parse(JSON.stringify(r.entry))));
+    return { line };
   } catch (e) {
     assert.ok(isOversightError(e) && e.code === 'usage', `a usage error, not ${String(e)}`);
     assert.match(e.message, /^audit entry rejected: /);
@@ -136,7 +139,7 @@ describe('AuditEntryEncoder', () => {
     const r = enc.encode({ actor: { id: 'anonymous', label: 'x', provider: 'api', verified: false }, kind: 'api.access', subject: { type: 'api', id: path }, payload: {} }, 1, '2026-01-01T00:00:00.000Z', GENESIS_HASH);
     assert.equal(r.entry.subject.id.length, 256);
     assert.doesNotMatch(r.entry.subject.id, /xoxb-1/);
-    assert.equal(parseAuditLine(r.line, 'test').subject.id, r.entry.subject.id, 'a reader accepts the line');
+    assert.equal(parseAuditLine(r.bytes.toString('utf8').slice(0, -1), 'test').subject.id, r.entry.subject.id, 'a reader accepts the line');
   });
 
   it('knows a frozen actor or subject by identity only when it is plain: a field from another prototype is read again', () => {
@@ -170,5 +173,33 @@ describe('AuditEntryEncoder', () => {
     assert.equal(one.entry.actor, two.entry.actor);
     assert.ok(Object.isFrozen(one.entry.actor) && Object.isFrozen(one.entry.subject));
     assert.equal(one.entry.actor.label, 'ci');
+  });
+
+  it('takes a line of exactly the size limit and refuses one byte more, whatever the width of its characters in UTF-8', () => {
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    const actor = { id: 'ci', label: 'ci', provider: 'local', verified: false };
+    const at = (filler: string) => ({ actor, kind: 'api.access', subject: { type: 'api', id: '/x' }, payload: { note: filler } });
+    const ts = '2026-01-01T00:00:00.000Z';
+    const base = Buffer.byteLength((reference(at(''), 1, ts, GENESIS_HASH) as { line: string }).line);
+    for (const ch of ['x', 'é', '€', '😀']) {
+      const width = Buffer.byteLength(ch);
+      const fits = Math.floor((AUDIT_MAX_LINE_BYTES - base) / width);
+      for (const n of [fits - 1, fits, fits + 1]) {
+        const filler = 'x'.repeat(AUDIT_MAX_LINE_BYTES - base - fits * width) + ch.repeat(n);
+        const want = reference(at(filler), 1, ts, GENESIS_HASH);
+        assert.deepEqual(encoded(enc, at(filler), 1, ts, GENESIS_HASH), want, `${n} × ${ch}`);
+        assert.equal('line' in want, n <= fits, `${n} × ${ch}: ${'line' in want ? 'taken' : 'refused'}`);
+      }
+    }
+  });
+
+  it('chains on any prevHash it is given, not only the hash it made last', () => {
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    const input = { actor: { id: 'ci', label: 'ci', provider: 'local', verified: false }, kind: 'api.access', subject: { type: 'api', id: '/x' }, payload: { n: 1 } };
+    const ts = '2026-01-01T00:00:00.000Z';
+    const first = enc.encode(input as AuditInput, 1, ts, GENESIS_HASH);
+    for (const [seq, prev] of [[2, first.entry.hash], [3, GENESIS_HASH], [4, first.entry.hash], [5, 'f'.repeat(64)]] as const) {
+      assert.deepEqual(encoded(enc, input, seq, ts, prev), reference(input, seq, ts, prev), `seq ${seq}`);
+    }
   });
 });
