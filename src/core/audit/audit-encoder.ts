@@ -15,7 +15,7 @@ export interface EncodedAuditEntry {
 }
 
 /** The tag the hash starts with, as bytes (ASCII). */
-const TAG = Buffer.from(AUDIT_ENTRY_TAG_PREFIX, 'latin1');
+const TAG = Buffer.from(AUDIT_ENTRY_TAG_PREFIX, 'utf8');
 
 /** An actor or subject as validated and redacted (frozen: entries share it) and its canonical JSON. */
 interface Part<T> {
@@ -50,7 +50,7 @@ export class AuditEntryEncoder {
    * (address, method, role, credential), so the token scan runs once per new value, not per entry.
    */
   private readonly lastClean = new Map<string, { value: string; json: string }>();
-  /** The tag, then room for an entry's body: each is encoded to UTF-8 here once, hashed and copied out. */
+  /** The tag, then room for an entry's body: each is encoded to UTF-8 here once, hashed and copied out (grows to at most ~768 KiB, kept). */
   private scratch: Buffer = Buffer.alloc(0);
   /** The JSON of the last `ts` and `prevHash` seen: entries come many a millisecond, each chained on the one before. */
   private lastTs = { value: '', json: '""' };

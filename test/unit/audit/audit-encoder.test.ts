@@ -198,8 +198,13 @@ describe('AuditEntryEncoder', () => {
     const input = { actor: { id: 'ci', label: 'ci', provider: 'local', verified: false }, kind: 'api.access', subject: { type: 'api', id: '/x' }, payload: { n: 1 } };
     const ts = '2026-01-01T00:00:00.000Z';
     const first = enc.encode(input as AuditInput, 1, ts, GENESIS_HASH);
-    for (const [seq, prev] of [[2, first.entry.hash], [3, GENESIS_HASH], [4, first.entry.hash], [5, 'f'.repeat(64)]] as const) {
+    for (const [seq, prev] of [[2, first.entry.hash], [3, GENESIS_HASH], [4, first.entry.hash], [5, 'f'.repeat(64)], [6, first.entry.hash]] as const) {
       assert.deepEqual(encoded(enc, input, seq, ts, prev), reference(input, seq, ts, prev), `seq ${seq}`);
+    }
+    // Values a reader would refuse still get their own JSON (the encoder's caches never pair a value with another's).
+    const raw = (t: string, prev: string) => enc.encode(input as AuditInput, 9, t, prev).bytes.toString('utf8');
+    for (const [t, prev] of [[ts, 'needs "escaping" \\ \u2028'], ['a "quoted" ts', first.entry.hash], [ts, first.entry.hash], ['a "quoted" ts', 'x"']] as const) {
+      assert.equal(raw(t, prev), `${(reference(input, 9, t, prev) as { line: string }).line}\n`, `${t} / ${prev}`);
     }
   });
 });
