@@ -1,9 +1,9 @@
+import { hash as oneShotHash } from 'node:crypto';
 import type { z } from 'zod';
 import { canonicalJson } from '../crypto/canonical-json';
 import { OversightError } from '../errors';
 import type { Approver } from '../grants/grant-schema';
 import { AUDIT_KINDS, AuditInputSchema, type AuditEntry, type AuditInput, type AuditSubject } from './audit-entry';
-import { hash as oneShotHash } from 'node:crypto';
 import { AUDIT_ENTRY_TAG_PREFIX, AUDIT_HASH_SUFFIX_LENGTH, AUDIT_MAX_LINE_BYTES } from './audit-line';
 import { redactForAudit, redactString } from './audit-redact';
 import { isSecretLikeName } from '../secrets/secret-names';
