@@ -17,8 +17,12 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { scanHeaders } from './request-headers';
 import { Watchdog } from './watchdog';
 
-/** Checks a request's credential: a principal, or OversightError('UNAUTHENTICATED') with `details.reason`. */
-export type Authenticate = (headers: { authorization?: string; apiKey?: string }) => Promise<Principal>;
+/**
+ * Checks a request's credential: a principal, or a rejection with OversightError('UNAUTHENTICATED') and
+ * `details.reason`. Given the request's connection (its socket), it may answer synchronously for a
+ * credential it already accepted on that connection (src/api/authenticator.ts).
+ */
+export type Authenticate = (headers: { authorization?: string; apiKey?: string }, connection?: object) => Principal | Promise<Principal>;
 
 export interface ApiServerOptions {
   coordinator: ApiCoordinator & { recordApiEvent(record: AuditInput, options?: AppendOptions): Promise<unknown> };
@@ -290,7 +294,8 @@ export class ApiServer {
         const credentials: { authorization?: string; apiKey?: string } = {};
         if (headers.authorization !== undefined) credentials.authorization = headers.authorization;
         if (headers.apiKey !== undefined) credentials.apiKey = headers.apiKey;
-        principal = await this.o.authenticate(credentials);
+        const authenticated = this.o.authenticate(credentials, req.socket);
+        principal = authenticated instanceof Promise ? await authenticated : authenticated;
         const take = this.principalLimiter.take(principal.id, nowMs);
         if (!take.ok) {
           this.rateLimited.refused(`principal:${principal.id}`, 'principal', ip, path, nowMs, principal);

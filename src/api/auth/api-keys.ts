@@ -199,6 +199,17 @@ export class ApiKeyStore {
     }
   }
 
+  /**
+   * Whether `info`, as `verify` returned it, still stands, answered without I/O: its record is still the
+   * one in the store (not revoked, not replaced since) and no check of the store for changes made
+   * elsewhere is due. False means "verify again" (which also runs that check), not "refused".
+   */
+  isCurrent(info: ApiKeyInfo): boolean {
+    if (this.refreshIfStale() !== undefined) return false;
+    const record = this.records.get(info.id);
+    return record !== undefined && record.revokedAt === undefined && this.derived.get(record)?.info === info;
+  }
+
   /** Notes that key `id` was just used; written at most once per `touchPersistIntervalMs`, or by `flush`. */
   touch(id: string): void {
     if (!this.records.has(id)) return;

@@ -30,7 +30,7 @@ function counting(accept: (t: string) => boolean = () => true) {
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
-async function reason(p: Promise<unknown>): Promise<string> {
+async function reason(p: unknown): Promise<string> {
   try {
     await p;
   } catch (e) {

@@ -117,7 +117,7 @@ export interface Reply {
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
 /** One HTTPS request against the harness, trusting its self-signed certificate (and nothing else). */
-export function call(port: number, method: string, path: string, o: { headers?: Record<string, string>; body?: string | Buffer; json?: unknown; host?: string } = {}): Promise<Reply> {
+export function call(port: number, method: string, path: string, o: { headers?: Record<string, string>; body?: string | Buffer; json?: unknown; host?: string; onSocket?: (socket: unknown) => void } = {}): Promise<Reply> {
   const body = o.json !== undefined ? JSON.stringify(o.json) : o.body;
   const headers: Record<string, string> = { ...(o.json !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers };
   return new Promise((resolve, reject) => {
@@ -131,6 +131,7 @@ export function call(port: number, method: string, path: string, o: { headers?: 
       res.on('error', reject);
     });
     req.on('error', reject);
+    if (o.onSocket) req.on('socket', o.onSocket);
     if (body !== undefined) req.end(body);
     else req.end();
   });
