@@ -93,15 +93,19 @@ export class ApiServer {
   private readonly principalLimiter: RateLimiter;
   private readonly rateLimited: RateLimitRecorder;
   private readonly handlers: ReturnType<typeof createHandlers>;
-  private readonly inflight = new Set<Promise<void>>();
+  /**
+   * Requests in our handler, counted (close waits for them). Counters, not a Set of promises or a WeakSet
+   * of sockets: a hash table taking and dropping an entry per request keeps reallocating, and the tables
+   * it leaves in the old generation keep requests alive until a full GC (see Watchdog).
+   */
+  private inflight = 0;
+  private drained: (() => void) | undefined;
   /** The handler and audit waits of every request (one timer, not two a request). */
   private readonly watchdog: Watchdog;
   private readonly now: () => Date;
   private loopbackOnly = true;
   /** Set when the audit log refused an entry, cleared when it takes one: fail closed, not open. */
   private auditFailing = false;
-  /** Sockets with a request in our handler (a parser error on them is that request's, recorded there). */
-  private readonly handling = new WeakSet<object>();
   private closing: Promise<void> | undefined;
   private openapiDoc: unknown;
 
@@ -117,16 +121,16 @@ export class ApiServer {
     // A connection that never completes its handshake or request is cut off; connections are capped, as they
     // share file descriptors with everything else in the process (in VS Code, every other extension).
     this.server = createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
-      const p: Promise<void> = this.handle(req, res).then(
-        () => void this.inflight.delete(p),
+      this.inflight++;
+      this.handle(req, res).then(
+        () => this.settled(),
         (e: unknown) => {
-          this.inflight.delete(p);
+          this.settled();
           o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
           if (!res.headersSent) send(res, 500, toErrorResponse(new OversightError('internal', 'Internal error; the server log has the details.'), 'unknown', this.now()), {}, 'unknown');
           else res.destroy();
         },
       );
-      this.inflight.add(p);
     });
     this.server.requestTimeout = this.limits.requestTimeoutMs;
     this.server.headersTimeout = Math.min(10_000, this.limits.requestTimeoutMs);
@@ -142,7 +146,7 @@ export class ApiServer {
       const requestId = randomUUID();
       const body = JSON.stringify(toErrorResponse(err, requestId, this.now()));
       // A request our handler is reading (a body that stalled) is recorded by the handler, once.
-      if (!this.handling.has(socket)) this.recordUnparsed((socket as { remoteAddress?: string }).remoteAddress ?? 'unknown', requestId, timeout ? 408 : 400, err.code);
+      if ((socket as InHandler)[IN_HANDLER] !== true) this.recordUnparsed((socket as { remoteAddress?: string }).remoteAddress ?? 'unknown', requestId, timeout ? 408 : 400, err.code);
       socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
   }
@@ -171,13 +175,17 @@ export class ApiServer {
     this.closing ??= (async () => {
       const closed = new Promise<void>((r) => this.server.close(() => r()));
       this.server.closeIdleConnections();
-      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await Promise.race([new Promise<void>((r) => (this.inflight === 0 ? r() : (this.drained = r))), new Promise((r) => setTimeout(r, graceMs).unref())]);
       this.server.closeAllConnections();
       await closed;
       this.rateLimited.flush();
       await this.o.coordinator.recordApiEvent({ actor: SYSTEM_ACTOR, kind: 'api.stopped', subject: { type: 'api', id: 'server' }, payload: {} }).catch(() => undefined);
     })();
     return this.closing;
+  }
+
+  private settled(): void {
+    if (--this.inflight === 0) this.drained?.();
   }
 
   /**
@@ -246,7 +254,7 @@ export class ApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    this.handling.add(req.socket);
+    (req.socket as InHandler)[IN_HANDLER] = true;
     const headers = scanHeaders(req.rawHeaders);
     const headerId = headers.requestId;
     const requestId = headerId !== undefined && REQUEST_ID.test(headerId) ? headerId : randomUUID();
@@ -326,7 +334,7 @@ export class ApiServer {
       reply = this.refusal(requestId, shown, headers);
       status = reply.status;
     } finally {
-      this.handling.delete(req.socket);
+      (req.socket as InHandler)[IN_HANDLER] = false;
       // The access is in the audit file before the answer leaves (and on disk too with syncAccess): the
       // trail never lacks a request its caller saw answered, even if this process dies, and the log cannot
       // fall behind the traffic (group commit: one write for every request in flight, fdatasync pipelined
@@ -404,6 +412,10 @@ export class ApiServer {
     });
   }
 }
+
+/** Marks a socket with a request in our handler (a parser error on it is that request's, recorded there). */
+const IN_HANDLER = Symbol('mcp-oversight.inHandler');
+type InHandler = { [IN_HANDLER]?: boolean };
 
 const DURABLE: AppendOptions = Object.freeze({ until: 'durable' });
 const WRITTEN: AppendOptions = Object.freeze({ until: 'written' });

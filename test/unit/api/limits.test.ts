@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { accessEntry, RateLimitRecorder } from '../../../src/api/audit-access';
 import { RateLimiter } from '../../../src/api/rate-limit';
 import type { AuditInput } from '../../../src/core/audit/audit-entry';
+import { OversightError } from '../../../src/core/errors';
 import { ErrorResponseSchema } from '../../../src/core/coordination/error-response';
 import { bearer, call, FakeCoordinator, startHarness } from './support/api-harness';
 import { sendRaw } from './support/fuzz-support';
@@ -188,6 +189,44 @@ describe('HTTP limits', () => {
     }
   });
 
+
+  it('close waits for a request in progress to be answered (within its grace), then stops; a second close is the same one', async () => {
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((r) => (started = r));
+    const coordinator = new (class extends FakeCoordinator {
+      override assess() {
+        started();
+        return new Promise<never>((_ok, fail) => (release = () => fail(new OversightError('SERVER_UNAVAILABLE', 'released'))));
+      }
+    })();
+    const h = await startHarness({ coordinator });
+    const answer = call(h.port, 'POST', '/api/v1/assessment/request', { headers: bearer(h.apiKey.admin), json: { kind: 'static' } });
+    await running;
+    let closed = false;
+    const closing = h.server.close(10_000).then(() => (closed = true));
+    assert.equal(h.server.close(), h.server.close(), 'idempotent: one closing');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(closed, false, 'close waits for the request in progress');
+    release();
+    assert.equal((await answer).status, 503, 'the request is answered, not cut off');
+    await closing;
+    assert.ok(closed);
+    assert.equal(h.coordinator.recorded.at(-1)?.kind, 'api.stopped');
+
+    // Past its grace, close cuts what is left.
+    const stuck = await startHarness({ coordinator: new (class extends FakeCoordinator {
+      override assess() {
+        return new Promise<never>(() => undefined);
+      }
+    })() });
+    const cut = call(stuck.port, 'POST', '/api/v1/assessment/request', { headers: bearer(stuck.apiKey.admin), json: { kind: 'static' } }).then(() => 'answered', () => 'cut off');
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    await stuck.server.close(200);
+    assert.ok(performance.now() - t0 < 5000);
+    assert.equal(await cut, 'cut off');
+  });
   it('a body that stalls past the request timeout is one access in the trail, not two', async () => {
     const h = await startHarness({ limits: { requestTimeoutMs: 300 } });
     try {
