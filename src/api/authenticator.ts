@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { OversightError } from '../core/errors';
+import { RememberedSecret } from './auth/same-secret';
 import type { Authenticate } from './api-server';
 import type { CredentialOwner, Principal, Role } from './permissions';
 
@@ -123,7 +124,8 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticate {
     const accepted = authenticate(credentials);
     if (connection === undefined) return accepted.then(principalOf);
     return accepted.then((a) => {
-      if (a.stands !== undefined) byConnection.set(connection, { principal: a.principal, used: a.used, stands: a.stands, matches: matcher(credentials) });
+      const matches = a.stands === undefined ? undefined : matcher(credentials);
+      if (matches !== undefined && a.stands !== undefined) byConnection.set(connection, { principal: a.principal, used: a.used, stands: a.stands, matches });
       return a.principal;
     });
   };
@@ -147,17 +149,18 @@ interface Remembered {
 
 const principalOf = (a: Accepted): Principal => a.principal;
 
-/** Whether later credentials are the very headers accepted (same header, same text, compared in constant time). */
-function matcher({ authorization, apiKey }: Credentials): (c: Credentials) => boolean {
-  return (c) => (c.authorization === undefined) === (authorization === undefined) && (c.apiKey === undefined) === (apiKey === undefined) && sameText(c.authorization ?? c.apiKey ?? '', authorization ?? apiKey ?? '');
-}
-
-/** Equal strings, in time that depends only on their lengths. */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/**
+ * Whether later credentials are the very headers accepted: the same header, the same text (compared in
+ * constant time, see RememberedSecret); undefined (not remembered) for a header that is not printable ASCII.
+ */
+function matcher({ authorization, apiKey }: Credentials): ((c: Credentials) => boolean) | undefined {
+  const secret = RememberedSecret.of(authorization ?? apiKey ?? '');
+  if (secret === undefined) return undefined;
+  const viaAuthorization = authorization !== undefined;
+  return (c) => {
+    const presented = viaAuthorization ? c.authorization : c.apiKey;
+    return presented !== undefined && (viaAuthorization ? c.apiKey : c.authorization) === undefined && secret.matches(presented);
+  };
 }
 
 const within = (t: number, from: number, until: number): boolean => t >= from && t < until;
