@@ -20,7 +20,8 @@ for (const entry of entries) {
   const outfile = `.bench-out/${entry.replace(/^bench\//, '').replace(/\.ts$/, '.js')}`;
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning' });
   console.log(`== ${entry}`);
-  const r = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
+  // --expose-gc: a bench may collect its own bookkeeping's garbage between measured runs.
+  const r = spawnSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit' });
   status ||= r.status ?? 1;
 }
 process.exit(status);
