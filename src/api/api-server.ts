@@ -303,7 +303,8 @@ export class ApiServer {
         if (headers.authorization !== undefined) credentials.authorization = headers.authorization;
         if (headers.apiKey !== undefined) credentials.apiKey = headers.apiKey;
         const authenticated = this.o.authenticate(credentials, req.socket);
-        principal = authenticated instanceof Promise ? await authenticated : authenticated;
+        // Any thenable is awaited (not only this realm's Promise): a pending answer must never pass for a principal.
+        principal = typeof (authenticated as { then?: unknown }).then === 'function' ? await authenticated : (authenticated as Principal);
         const take = this.principalLimiter.take(principal.id, nowMs);
         if (!take.ok) {
           this.rateLimited.refused(`principal:${principal.id}`, 'principal', ip, path, nowMs, principal);

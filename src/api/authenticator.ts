@@ -57,7 +57,8 @@ const refused = (reason: string, message: string) => new OversightError('UNAUTHE
  * while its record is current in the store (a revocation, here or by another process, ends it as it
  * ends `verify`), a token while the verified-token cache would still answer for it (never past `exp`).
  * That credential is held only as long as the connection (a WeakMap keyed by its socket), and compared
- * in constant time: a connection shared by several clients (a proxy) learns nothing from the timing.
+ * in time that depends only on the lengths: a connection shared by several clients (a proxy) learns no
+ * more than whether a header was the remembered one, never how much of it matched.
  */
 export function createAuthenticator(o: AuthenticatorOptions): Authenticate {
   const now = o.now ?? Date.now;
@@ -114,9 +115,13 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticate {
     if (connection !== undefined) {
       const known = byConnection.get(connection);
       if (known !== undefined) {
-        if (known.matches(credentials) && known.stands()) {
-          known.used?.();
-          return known.principal;
+        try {
+          if (known.matches(credentials) && known.stands()) {
+            known.used?.();
+            return known.principal;
+          }
+        } catch {
+          // A verifier's isCurrent or touch that throws: forget it and check afresh (refusals stay rejections).
         }
         byConnection.delete(connection);
       }

@@ -13,7 +13,8 @@ export interface Watch {
  * The table is an array of slots reused through a free list, not a Set: a Set that takes and drops an
  * entry per wait keeps reallocating its hash table, and each table it leaves behind in the old
  * generation holds the waits it had (and through their callbacks, whole requests) until a full GC. At
- * API request rates that promoted ~0.5 KB a request to the old generation (measured, V8 --trace-gc-nvp).
+ * API request rates that promoted ~0.85 KB a request to the old generation (with the server's other
+ * per-request Sets; measured with V8's --trace-gc-nvp).
  */
 export class Watchdog {
   private readonly slots: (Watched | undefined)[] = [];

@@ -1,8 +1,9 @@
 /**
  * A remembered credential, compared with what a later request presents in time that depends only on
  * the lengths (never on where they differ). It runs for every request on a keep-alive connection, and a
- * JWT header is ~600 characters: compared a character at a time that cost ~2.5 µs here, against ~0.4 µs
- * for UTF-8 bytes compared a 32-bit word at a time (bench/api.bench.ts; README, "HTTP API").
+ * JWT header is ~600 characters: compared a character at a time that cost ~2.5 µs on our 2-core CI
+ * machine, against ~0.4 µs for UTF-8 bytes compared a 32-bit word at a time (a micro-benchmark of the two
+ * on equal 600-character strings, 10^6 comparisons each).
  *
  * Only printable ASCII is remembered (a header that is not, is simply checked afresh each time), so
  * equal bytes mean equal strings: a presented string with any other character has more UTF-8 bytes than

@@ -90,6 +90,19 @@ describe('authenticator: the credential accepted on a connection', () => {
     assert.equal((await spaced).role, 'admin');
   });
 
+  it('a verifier whose isCurrent throws: the credential is checked afresh, never a synchronous throw', async () => {
+    const store = await ApiKeyStore.open(sharedPersistence());
+    const { key } = await store.create({ name: 'bot', role: 'installer' });
+    let verifies = 0;
+    const auth = createAuthenticator({ apiKeys: { verify: (k) => (verifies++, store.verify(k)), touch: (id) => store.touch(id), isCurrent: () => assert.fail('broken isCurrent') } });
+    const conn = {};
+    await auth({ apiKey: key }, conn);
+    const again = auth({ apiKey: key }, conn);
+    assert.ok(again instanceof Promise);
+    assert.equal((await again).role, 'installer');
+    assert.equal(verifies, 2);
+  });
+
   it('a key revoked in this process is refused on the connection that used it, on its next request', async () => {
     const store = await ApiKeyStore.open(sharedPersistence());
     const { key, record } = await store.create({ name: 'bot', role: 'installer' });

@@ -227,6 +227,7 @@ describe('HTTP limits', () => {
     assert.ok(performance.now() - t0 < 5000);
     assert.equal(await cut, 'cut off');
   });
+
   it('a body that stalls past the request timeout is one access in the trail, not two', async () => {
     const h = await startHarness({ limits: { requestTimeoutMs: 300 } });
     try {
