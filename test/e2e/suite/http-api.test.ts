@@ -156,7 +156,10 @@ describe('HTTP API (trusted workspace)', () => {
     assert.deepEqual(created!.payload, { name: 'e2e pipeline', role: 'installer' });
     assert.equal(issued!.payload['role'], 'compliance');
     assert.equal(typeof issued!.payload['jti'], 'string');
-    const secretPart = key.split('_')[2]!;
+    // mcpo_<12-char id>_<43-char secret>: the secret is base64url and may itself hold '_', so it is
+    // taken by position (split('_') could leave a fragment of a few characters, found in any PEM by chance).
+    const secretPart = key.slice('mcpo_'.length + 12 + 1);
+    assert.equal(secretPart.length, 43);
     const tokenSig = token.split('.')[2]!;
     for (const f of filesUnder(store)) {
       const text = readFileSync(f).toString('latin1');
