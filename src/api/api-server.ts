@@ -267,19 +267,6 @@ export class ApiServer {
     let reason: string | undefined;
     let reply: Reply | undefined;
     const nowMs = this.nowMs();
-    /**
-     * The per-address bucket is charged only for what no credential answers for: public endpoints and
-     * requests refused before or at authentication. On loopback every client shares one address, so
-     * charging authenticated calls too would let any local process lock every caller out.
-     */
-    const addressLimited = (): boolean => {
-      const t = this.ipLimiter.take(`ip:${ip}`, nowMs);
-      if (t.ok) return false;
-      this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
-      reply = this.refusal(requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
-      status = reply.status;
-      return true;
-    };
     try {
       const url = parseTarget(req.url);
       path = url.pathname;
@@ -293,7 +280,11 @@ export class ApiServer {
       if ('allowed' in hit) throw new Refusal('METHOD_NOT_ALLOWED', `${path} takes ${hit.allowed.join(', ')}.`, { details: { allow: hit.allowed.join(', ') } });
       const endpoint = hit.endpoint;
       if (endpoint.access === 'public') {
-        if (addressLimited()) return;
+        reply = this.addressLimited(ip, path, nowMs, requestId);
+        if (reply !== undefined) {
+          status = reply.status;
+          return;
+        }
       } else {
         // Every access must reach the trail: while the audit log refuses entries, nothing is served but health.
         if (this.auditFailing) throw new OversightError('SERVER_UNAVAILABLE', 'The audit log cannot record requests right now, so none are served; the server log says why.');
@@ -304,7 +295,7 @@ export class ApiServer {
         if (headers.apiKey !== undefined) credentials.apiKey = headers.apiKey;
         const authenticated = this.o.authenticate(credentials, req.socket);
         // Any thenable is awaited (not only this realm's Promise): a pending answer must never pass for a principal.
-        principal = typeof (authenticated as { then?: unknown }).then === 'function' ? await authenticated : (authenticated as Principal);
+        principal = isThenable(authenticated) ? await authenticated : authenticated;
         const take = this.principalLimiter.take(principal.id, nowMs);
         if (!take.ok) {
           this.rateLimited.refused(`principal:${principal.id}`, 'principal', ip, path, nowMs, principal);
@@ -318,12 +309,20 @@ export class ApiServer {
       }
       const body = endpoint.body ? parse(endpoint.body, await this.readJson(req), 'body') : undefined;
       const query = endpoint.query ? parse(endpoint.query, url.searchParams ? queryObject(url.searchParams) : {}, 'query') : undefined;
-      const result = await this.withTimeout(this.handlers[endpoint.handler]({ principal: principal ?? PUBLIC, actor: principal ? principalActor(principal) : ANONYMOUS, body, query, requestId }), endpoint);
+      const answer = this.handlers[endpoint.handler]({ principal: principal ?? PUBLIC, actor: principal ? principalActor(principal) : ANONYMOUS, body, query, requestId });
+      // A handler that answered synchronously is done: only a pending one has a deadline to watch.
+      const result = isThenable(answer) ? await this.withTimeout(answer, endpoint) : answer;
       status = result.status;
       reply = { status, body: result.body, headers: result.headers };
     } catch (e) {
       const err = isOversightError(e) ? e : undefined;
-      if (principal === undefined && err !== undefined && HTTP_STATUS[err.code] < 500 && addressLimited()) return;
+      if (principal === undefined && err !== undefined && HTTP_STATUS[err.code] < 500) {
+        reply = this.addressLimited(ip, path, nowMs, requestId);
+        if (reply !== undefined) {
+          status = reply.status;
+          return;
+        }
+      }
       code = err?.code ?? 'internal';
       if (typeof err?.details['reason'] === 'string') reason = err.details['reason'];
       if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${method} ${path} (${requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -346,6 +345,19 @@ export class ApiServer {
       }
       if (reply !== undefined) send(res, reply.status, reply.body, reply.headers, requestId);
     }
+  }
+
+  /**
+   * The 429 for an address over its rate, or undefined (a token taken). The per-address bucket is charged
+   * only for what no credential answers for: public endpoints and requests refused before or at
+   * authentication. On loopback every client shares one address, so charging authenticated calls too
+   * would let any local process lock every caller out.
+   */
+  private addressLimited(ip: string, path: string, nowMs: number, requestId: string): Reply | undefined {
+    const t = this.ipLimiter.take(`ip:${ip}`, nowMs);
+    if (t.ok) return undefined;
+    this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
+    return this.refusal(requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
   }
 
   /** Epoch ms (no Date made a request unless a test clock is set). */
@@ -396,7 +408,7 @@ export class ApiServer {
     });
   }
 
-  private withTimeout<T>(p: Promise<T>, e: Endpoint): Promise<T> {
+  private withTimeout<T>(p: PromiseLike<T>, e: Endpoint): Promise<T> {
     // One promise and one watched deadline a request (not a race of two plus finally): this runs for every request.
     return new Promise<T>((resolve, reject) => {
       const watch = this.watchdog.watch(this.limits.handlerTimeoutMs, () => reject(new OversightError('SERVER_TIMEOUT', `${e.method} ${e.path} took longer than ${this.limits.handlerTimeoutMs / 1000} s; it carries on, and the status endpoints show its outcome.`)));
@@ -412,6 +424,11 @@ export class ApiServer {
       );
     });
   }
+}
+
+/** Any thenable, not only this realm's Promise: a pending answer must never pass for a value. */
+function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** Marks a socket with a request in our handler (a parser error on it is that request's, recorded there). */

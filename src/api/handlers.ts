@@ -34,7 +34,8 @@ export interface HandlerDeps {
   now: () => Date;
 }
 
-type Handler = (input: HandlerInput) => Promise<HandlerResult>;
+/** A handler that needs nothing asynchronous answers synchronously: no promise, and no deadline to watch, a request. */
+type Handler = (input: HandlerInput) => HandlerResult | Promise<HandlerResult>;
 
 const ok = (body: unknown, status = 200): HandlerResult => ({ status, body });
 
@@ -137,8 +138,8 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
   };
 
   return {
-    health: async () => ok({ status: 'ok' }),
-    openapi: async () => ok(d.openapi()),
+    health: () => ok({ status: 'ok' }),
+    openapi: () => ok(d.openapi()),
 
     requestAssessment: async (input) => {
       const body = input.body as ApiAssessmentRequest;
@@ -153,8 +154,8 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
       return ok(livePending(r), 202);
     },
 
-    reviewAssessment: async (input) => ok(livePending(pendingReview((input.query as { requestId: string }).requestId, 'assessment'))),
-    reviewRemediation: async (input) => ok(proposalView(pendingReview((input.query as { requestId: string }).requestId, 'remediation'))),
+    reviewAssessment: (input) => ok(livePending(pendingReview((input.query as { requestId: string }).requestId, 'assessment'))),
+    reviewRemediation: (input) => ok(proposalView(pendingReview((input.query as { requestId: string }).requestId, 'remediation'))),
 
     approveAssessment: async (input) => {
       const r = await decide(input.body as ApiApprovalResponse, input, 'assessment');
@@ -180,7 +181,7 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
       return ok(executionResult(r) ?? approvalStatus(r));
     },
 
-    assessmentStatus: async () => {
+    assessmentStatus: () => {
       const h = c.health();
       const last = c.lastAssessment();
       const all = c.approvals();
@@ -208,13 +209,13 @@ export function createHandlers(d: HandlerDeps): Record<HandlerName, Handler> {
 
 const byNewest = (a: ApprovalRequest, b: ApprovalRequest) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0);
 
-/** The newest `n`. The coordinator lists newest first already: then one pass to check it, and no copy sorted per request. */
 /** A live assessment request as its reviewer sees it: the servers it would run and the plan's description (secrets masked by the planner). */
 function livePending(r: ApprovalRequest) {
   if (r.subject.kind !== 'assessment') throw new OversightError('internal', `request ${r.id} is not an assessment`);
   return { ...approvalStatus(r), servers: r.subject.plan.servers.map((s) => s.name), description: r.subject.description };
 }
 
+/** The newest `n`. The coordinator lists newest first already: then one pass to check it, and no copy sorted per request. */
 function newest(rs: ApprovalRequest[], n: number): ApprovalRequest[] {
   for (let i = 1; i < rs.length; i++) if (byNewest(rs[i - 1]!, rs[i]!) > 0) return [...rs].sort(byNewest).slice(0, n);
   return rs.slice(0, n);
