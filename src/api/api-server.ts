@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { z } from 'zod';
 import { SYSTEM_ACTOR, type AuditInput } from '../core/audit/audit-entry';
 import { toErrorResponse } from '../core/coordination/error-response';
 import { isOversightError, OversightError } from '../core/errors';
@@ -10,11 +9,12 @@ import type { AppendOptions } from '../coordinator/ports';
 import { accessEntry, ANONYMOUS, principalActor, RateLimitRecorder } from './audit-access';
 import { ENDPOINTS, route, type Endpoint } from './endpoints';
 import { createHandlers, type ApiCoordinator } from './handlers';
+import { challenge, hostName, isThenable, parse, parseTarget, queryObject, readJsonBody, Refusal, send, UNPARSED, type Reply, type Target } from './http-exchange';
 import { HTTP_STATUS } from './http-status';
 import { buildOpenApi } from './openapi';
 import { can, type Principal } from './permissions';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
-import { scanHeaders } from './request-headers';
+import { scanHeaders, type RequestHeaders } from './request-headers';
 import { Watchdog } from './watchdog';
 
 /**
@@ -77,8 +77,6 @@ export const DEFAULT_LIMITS: ApiLimits = {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** A refusal on the way in, before a handler ran. */
-class Refusal extends OversightError {}
 
 /**
  * The local HTTPS API (/api/v1): one request at a time through the same steps, in this order, so a
@@ -120,18 +118,7 @@ export class ApiServer {
     this.handlers = createHandlers({ coordinator: o.coordinator, decisionWaitMs: this.limits.decisionWaitMs, requireVerifiedApprover: o.requireVerifiedApprover === true, openapi: () => (this.openapiDoc ??= buildOpenApi()), now: this.now });
     // A connection that never completes its handshake or request is cut off; connections are capped, as they
     // share file descriptors with everything else in the process (in VS Code, every other extension).
-    this.server = createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
-      this.inflight++;
-      this.handle(req, res).then(
-        () => this.settled(),
-        (e: unknown) => {
-          this.settled();
-          o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          if (!res.headersSent) send(res, 500, toErrorResponse(new OversightError('internal', 'Internal error; the server log has the details.'), 'unknown', this.now()), {}, 'unknown');
-          else res.destroy();
-        },
-      );
-    });
+    this.server = createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000, connectionsCheckingInterval: 1_000 }, (req, res) => this.onRequest(req, res));
     this.server.requestTimeout = this.limits.requestTimeoutMs;
     this.server.headersTimeout = Math.min(10_000, this.limits.requestTimeoutMs);
     this.server.keepAliveTimeout = 5_000;
@@ -211,37 +198,6 @@ export class ApiServer {
   }
 
   /**
-   * `record`, given at most `limits.auditWaitMs`: an audit log that stopped answering must not hold every
-   * request (and connection) for ever. Past it, the API refuses requests until an entry is recorded again.
-   */
-  private recordWithin(e: AuditInput): Promise<boolean> {
-    // One promise and one watched deadline (this runs for every request).
-    return new Promise((resolve) => {
-      const watch = this.watchdog.watch(this.limits.auditWaitMs, () => {
-        if (!this.auditFailing) this.o.log(`api: the audit log did not record a request within ${this.limits.auditWaitMs / 1000} s; requests are refused until it records again`);
-        this.auditFailing = true;
-        resolve(false);
-      });
-      let recording: Promise<unknown>;
-      try {
-        recording = this.o.coordinator.recordApiEvent(e, this.limits.syncAccess ? DURABLE : WRITTEN);
-      } catch (err) {
-        recording = Promise.reject(err);
-      }
-      recording.then(
-        () => {
-          watch.done();
-          resolve(this.recorded());
-        },
-        (err: unknown) => {
-          watch.done();
-          resolve(this.refused(e, err));
-        },
-      );
-    });
-  }
-
-  /**
    * A request Node's parser refused before our handler saw it is an access too. It is charged to the
    * address bucket (no credential was read), so a client sending garbage in a loop adds one counted
    * `api.rate-limited` entry a minute, not one entry a request.
@@ -252,112 +208,187 @@ export class ApiServer {
     void this.record(accessEntry({ requestId, method: UNPARSED, path: UNPARSED, status, ip, ms: 0, code }));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    (req.socket as InHandler)[IN_HANDLER] = true;
-    const headers = scanHeaders(req.rawHeaders);
-    const headerId = headers.requestId;
-    const requestId = headerId !== undefined && REQUEST_ID.test(headerId) ? headerId : randomUUID();
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    const method = req.method ?? 'GET';
-    let path = '(unparsable)';
-    let principal: Principal | undefined;
-    let status = 500;
-    let code: string | undefined;
-    let reason: string | undefined;
-    let reply: Reply | undefined;
-    const nowMs = this.nowMs();
+  /**
+   * One request through the steps (see the class comment). Each step answers synchronously when it can
+   * (a credential this connection already presented, a handler with nothing to wait for): the common
+   * request makes no promise of its own until its audit entry, and waits for nothing but that entry.
+   */
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.inflight++;
+    let x: Exchange;
+    let reply: Reply | Promise<Reply>;
     try {
-      const url = parseTarget(req.url);
-      path = url.pathname;
-      // Node keeps the first of repeated Host headers; RFC 9112 (3.2) says more than one is a 400.
-      if (headers.count.host > 1) throw new Refusal('INVALID_ARGUMENT', 'The request has more than one Host header.', { details: { field: 'host' } });
-      if (this.loopbackOnly && !LOOPBACK_HOSTS.has(hostName(headers.host))) {
-        throw new Refusal('INVALID_ARGUMENT', 'This API answers only requests addressed to localhost or 127.0.0.1 (Host header).', { details: { field: 'host' } });
-      }
-      const hit = route(method, path);
-      if ('notFound' in hit) throw new Refusal('NOT_FOUND', `No endpoint ${path.slice(0, 200)}. The API is described at /api/v1/openapi.json.`);
-      if ('allowed' in hit) throw new Refusal('METHOD_NOT_ALLOWED', `${path} takes ${hit.allowed.join(', ')}.`, { details: { allow: hit.allowed.join(', ') } });
-      const endpoint = hit.endpoint;
-      if (endpoint.access === 'public') {
-        reply = this.addressLimited(ip, path, nowMs, requestId);
-        if (reply !== undefined) {
-          status = reply.status;
-          return;
-        }
-      } else {
-        // Every access must reach the trail: while the audit log refuses entries, nothing is served but health.
-        if (this.auditFailing) throw new OversightError('SERVER_UNAVAILABLE', 'The audit log cannot record requests right now, so none are served; the server log says why.');
-        // Node keeps the first of repeated Authorization headers (and joins X-API-Key ones): one credential would be picked silently.
-        if (headers.count.authorization > 1 || headers.count.apiKey > 1) throw new Refusal('UNAUTHENTICATED', 'Send one credential, once: Authorization or X-API-Key appears more than once.', { details: { reason: 'ambiguous' } });
-        const credentials: { authorization?: string; apiKey?: string } = {};
-        if (headers.authorization !== undefined) credentials.authorization = headers.authorization;
-        if (headers.apiKey !== undefined) credentials.apiKey = headers.apiKey;
-        const authenticated = this.o.authenticate(credentials, req.socket);
-        // Any thenable is awaited (not only this realm's Promise): a pending answer must never pass for a principal.
-        principal = isThenable(authenticated) ? await authenticated : authenticated;
-        const take = this.principalLimiter.take(principal.id, nowMs);
-        if (!take.ok) {
-          this.rateLimited.refused(`principal:${principal.id}`, 'principal', ip, path, nowMs, principal);
-          reply = this.refusal(requestId, new Refusal('RATE_LIMITED', `Too many requests for this credential; try again in ${take.retryAfterSeconds} s.`), { 'retry-after': String(take.retryAfterSeconds) });
-          status = reply.status;
-          return;
-        }
-        if (endpoint.access !== 'authenticated' && !can(principal.role, endpoint.access)) {
-          throw new Refusal('FORBIDDEN', `The ${principal.role} role may not ${endpoint.method} ${endpoint.path} (it needs ${endpoint.access}).`, { details: { permission: endpoint.access, role: principal.role } });
-        }
-      }
-      const body = endpoint.body ? parse(endpoint.body, await this.readJson(req), 'body') : undefined;
-      const query = endpoint.query ? parse(endpoint.query, url.searchParams ? queryObject(url.searchParams) : {}, 'query') : undefined;
-      const answer = this.handlers[endpoint.handler]({ principal: principal ?? PUBLIC, actor: principal ? principalActor(principal) : ANONYMOUS, body, query, requestId });
-      // A handler that answered synchronously is done: only a pending one has a deadline to watch.
-      const result = isThenable(answer) ? await this.withTimeout(answer, endpoint) : answer;
-      status = result.status;
-      reply = { status, body: result.body, headers: result.headers };
+      (req.socket as InHandler)[IN_HANDLER] = true;
+      const headers = scanHeaders(req.rawHeaders);
+      const headerId = headers.requestId;
+      x = new Exchange(req, res, headerId !== undefined && REQUEST_ID.test(headerId) ? headerId : randomUUID(), this.nowMs());
+      reply = this.answer(x, headers);
     } catch (e) {
-      const err = isOversightError(e) ? e : undefined;
-      if (principal === undefined && err !== undefined && HTTP_STATUS[err.code] < 500) {
-        reply = this.addressLimited(ip, path, nowMs, requestId);
-        if (reply !== undefined) {
-          status = reply.status;
-          return;
-        }
-      }
-      code = err?.code ?? 'internal';
-      if (typeof err?.details['reason'] === 'string') reason = err.details['reason'];
-      if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${method} ${path} (${requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      // Our own failures say where to look, not what broke inside: the log has the details.
-      const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${requestId}).`);
-      const headers: Record<string, string> = {};
-      if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = challenge(reason);
-      if (err?.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
-      reply = this.refusal(requestId, shown, headers);
-      status = reply.status;
-    } finally {
-      (req.socket as InHandler)[IN_HANDLER] = false;
-      // The access is in the audit file before the answer leaves (and on disk too with syncAccess): the
-      // trail never lacks a request its caller saw answered, even if this process dies, and the log cannot
-      // fall behind the traffic (group commit: one write for every request in flight, fdatasync pipelined
-      // behind it). Rate-limited requests are counted, not recorded one by one. An access that could not
-      // be recorded is not answered (fail closed): 503, whatever the handler said.
-      if (status !== 429 && !(await this.recordWithin(accessEntry({ requestId, method, path, status, ip, ms: performance.now() - started, principal, code, reason })))) {
-        reply = this.refusal(requestId, new OversightError('SERVER_UNAVAILABLE', 'The audit log could not record this request, so it is not answered; the server log says why.'));
-      }
-      if (reply !== undefined) send(res, reply.status, reply.body, reply.headers, requestId);
+      return this.lastResort(req, res, e);
+    }
+    if (isThenable(reply)) reply.then((r) => this.finish(x, r), (e: unknown) => this.lastResort(req, res, e));
+    else this.finish(x, reply);
+  }
+
+  /** The reply to `x`: never throws, and a promise of one rejects only if mapping a failure failed. */
+  private answer(x: Exchange, headers: RequestHeaders): Reply | Promise<Reply> {
+    try {
+      const r = this.steps(x, headers);
+      return isThenable(r) ? r.then(undefined, (e: unknown) => this.failure(x, e)) : r;
+    } catch (e) {
+      return this.failure(x, e);
     }
   }
 
+  /** Target, host, route, then (unless public) the credential: cheaper checks first. */
+  private steps(x: Exchange, headers: RequestHeaders): Reply | Promise<Reply> {
+    const url = parseTarget(x.req.url);
+    x.path = url.pathname;
+    // Node keeps the first of repeated Host headers; RFC 9112 (3.2) says more than one is a 400.
+    if (headers.count.host > 1) throw new Refusal('INVALID_ARGUMENT', 'The request has more than one Host header.', { details: { field: 'host' } });
+    if (this.loopbackOnly && !LOOPBACK_HOSTS.has(hostName(headers.host))) {
+      throw new Refusal('INVALID_ARGUMENT', 'This API answers only requests addressed to localhost or 127.0.0.1 (Host header).', { details: { field: 'host' } });
+    }
+    const hit = route(x.method, x.path);
+    if ('notFound' in hit) throw new Refusal('NOT_FOUND', `No endpoint ${x.path.slice(0, 200)}. The API is described at /api/v1/openapi.json.`);
+    if ('allowed' in hit) throw new Refusal('METHOD_NOT_ALLOWED', `${x.path} takes ${hit.allowed.join(', ')}.`, { details: { allow: hit.allowed.join(', ') } });
+    const endpoint = hit.endpoint;
+    if (endpoint.access === 'public') return this.addressLimited(x) ?? this.run(x, endpoint, url);
+    // Every access must reach the trail: while the audit log refuses entries, nothing is served but health.
+    if (this.auditFailing) throw new OversightError('SERVER_UNAVAILABLE', 'The audit log cannot record requests right now, so none are served; the server log says why.');
+    // Node keeps the first of repeated Authorization headers (and joins X-API-Key ones): one credential would be picked silently.
+    if (headers.count.authorization > 1 || headers.count.apiKey > 1) throw new Refusal('UNAUTHENTICATED', 'Send one credential, once: Authorization or X-API-Key appears more than once.', { details: { reason: 'ambiguous' } });
+    const credentials: { authorization?: string; apiKey?: string } = {};
+    if (headers.authorization !== undefined) credentials.authorization = headers.authorization;
+    if (headers.apiKey !== undefined) credentials.apiKey = headers.apiKey;
+    const authenticated = this.o.authenticate(credentials, x.req.socket);
+    // Any thenable is adopted (not only this realm's Promise): a pending answer must never pass for a principal.
+    return isThenable(authenticated) ? Promise.resolve(authenticated).then((p) => this.authorized(x, endpoint, url, p)) : this.authorized(x, endpoint, url, authenticated);
+  }
+
+  /** After authentication: the principal's rate, its permission, then the body. */
+  private authorized(x: Exchange, endpoint: Endpoint, url: Target, principal: Principal): Reply | Promise<Reply> {
+    x.principal = principal;
+    const take = this.principalLimiter.take(principal.id, x.nowMs);
+    if (!take.ok) {
+      this.rateLimited.refused(`principal:${principal.id}`, 'principal', x.ip, x.path, x.nowMs, principal);
+      return this.refusal(x.requestId, new Refusal('RATE_LIMITED', `Too many requests for this credential; try again in ${take.retryAfterSeconds} s.`), { 'retry-after': String(take.retryAfterSeconds) });
+    }
+    const needs = endpoint.access;
+    if (needs !== 'authenticated' && needs !== 'public' && !can(principal.role, needs)) {
+      throw new Refusal('FORBIDDEN', `The ${principal.role} role may not ${endpoint.method} ${endpoint.path} (it needs ${endpoint.access}).`, { details: { permission: endpoint.access, role: principal.role } });
+    }
+    const schema = endpoint.body;
+    return schema ? readJsonBody(x.req, this.limits.bodyBytes).then((json) => this.run(x, endpoint, url, parse(schema, json, 'body'))) : this.run(x, endpoint, url);
+  }
+
+  /** The query, then the handler: a pending one is given `handlerTimeoutMs` (504 past it; its work carries on). */
+  private run(x: Exchange, endpoint: Endpoint, url: Target, body?: unknown): Reply | Promise<Reply> {
+    const query = endpoint.query ? parse(endpoint.query, url.searchParams ? queryObject(url.searchParams) : {}, 'query') : undefined;
+    const p = x.principal;
+    const answer = this.handlers[endpoint.handler]({ principal: p ?? PUBLIC, actor: p ? principalActor(p) : ANONYMOUS, body, query, requestId: x.requestId });
+    return isThenable(answer) ? this.withTimeout(answer, endpoint) : answer;
+  }
+
+  /** A step's failure as a reply: a refusal says why, our own failure says where to look (the log has the details). */
+  private failure(x: Exchange, e: unknown): Reply {
+    const err = isOversightError(e) ? e : undefined;
+    if (x.principal === undefined && err !== undefined && HTTP_STATUS[err.code] < 500) {
+      const limited = this.addressLimited(x);
+      if (limited !== undefined) return limited;
+    }
+    x.code = err?.code ?? 'internal';
+    if (typeof err?.details['reason'] === 'string') x.reason = err.details['reason'];
+    if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${x.method} ${x.path} (${x.requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${x.requestId}).`);
+    const headers: Record<string, string> = {};
+    if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = challenge(x.reason);
+    if (err?.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
+    return this.refusal(x.requestId, shown, headers);
+  }
+
+  /**
+   * Records the access, then sends `reply`. The access is in the audit file before the answer leaves (and
+   * on disk too with syncAccess): the trail never lacks a request its caller saw answered, even if this
+   * process dies, and the log cannot fall behind the traffic (group commit: one write for every request
+   * in flight, fdatasync pipelined behind it). Rate-limited requests are counted, not recorded one by
+   * one. An access that could not be recorded is not answered (fail closed): 503, whatever the handler said.
+   */
+  private finish(x: Exchange, reply: Reply): void {
+    let entry: AuditInput;
+    try {
+      (x.req.socket as InHandler)[IN_HANDLER] = false;
+      if (reply.status === 429) return this.deliver(x, reply);
+      entry = accessEntry({ requestId: x.requestId, method: x.method, path: x.path, status: reply.status, ip: x.ip, ms: performance.now() - x.started, principal: x.principal, code: x.code, reason: x.reason });
+    } catch (e) {
+      return this.lastResort(x.req, x.res, e);
+    }
+    this.recordWithin(entry, (recorded) => this.deliver(x, recorded ? reply : this.refusal(x.requestId, new OversightError('SERVER_UNAVAILABLE', 'The audit log could not record this request, so it is not answered; the server log says why.'))));
+  }
+
+  private deliver(x: Exchange, reply: Reply): void {
+    try {
+      send(x.res, reply.status, reply.body, reply.headers, x.requestId);
+    } catch (e) {
+      this.o.log(`api: could not send the answer to ${x.method} ${x.path} (${x.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      x.res.destroy();
+    }
+    this.settled();
+  }
+
+  /** A failure of our own request code (a bug): logged, answered 500 when nothing was sent yet, never left hanging. */
+  private lastResort(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    (req.socket as InHandler)[IN_HANDLER] = false;
+    this.settled();
+    this.o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    try {
+      if (!res.headersSent) send(res, 500, toErrorResponse(new OversightError('internal', 'Internal error; the server log has the details.'), 'unknown', this.now()), {}, 'unknown');
+      else res.destroy();
+    } catch {
+      res.destroy();
+    }
+  }
+
+  /**
+   * `record` with a callback, given at most `limits.auditWaitMs`: an audit log that stopped answering must
+   * not hold every request (and connection) for ever. Past it, `done(false)` and the API refuses requests
+   * until an entry is recorded again. `done` runs once.
+   */
+  private recordWithin(e: AuditInput, done: (recorded: boolean) => void): void {
+    // One watched deadline (no timer) a request.
+    const watch = this.watchdog.watch(this.limits.auditWaitMs, () => {
+      if (!this.auditFailing) this.o.log(`api: the audit log did not record a request within ${this.limits.auditWaitMs / 1000} s; requests are refused until it records again`);
+      this.auditFailing = true;
+      done(false);
+    });
+    let recording: Promise<unknown>;
+    try {
+      recording = this.o.coordinator.recordApiEvent(e, this.limits.syncAccess ? DURABLE : WRITTEN);
+    } catch (err) {
+      recording = Promise.reject(err);
+    }
+    recording.then(
+      () => {
+        const recorded = this.recorded();
+        if (watch.done()) done(recorded);
+      },
+      (err: unknown) => {
+        const recorded = this.refused(e, err);
+        if (watch.done()) done(recorded);
+      },
+    );
+  }
   /**
    * The 429 for an address over its rate, or undefined (a token taken). The per-address bucket is charged
    * only for what no credential answers for: public endpoints and requests refused before or at
    * authentication. On loopback every client shares one address, so charging authenticated calls too
    * would let any local process lock every caller out.
    */
-  private addressLimited(ip: string, path: string, nowMs: number, requestId: string): Reply | undefined {
-    const t = this.ipLimiter.take(`ip:${ip}`, nowMs);
+  private addressLimited(x: Exchange): Reply | undefined {
+    const t = this.ipLimiter.take(`ip:${x.ip}`, x.nowMs);
     if (t.ok) return undefined;
-    this.rateLimited.refused(`ip:${ip}`, 'ip', ip, path, nowMs);
-    return this.refusal(requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
+    this.rateLimited.refused(`ip:${x.ip}`, 'ip', x.ip, x.path, x.nowMs);
+    return this.refusal(x.requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
   }
 
   /** Epoch ms (no Date made a request unless a test clock is set). */
@@ -371,45 +402,8 @@ export class ApiServer {
     return { status: HTTP_STATUS[e.code], body: toErrorResponse(e, requestId, this.now()), headers: { ...headers, ...close } };
   }
 
-  private readJson(req: IncomingMessage): Promise<unknown> {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') return Promise.reject(new Refusal('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON (Content-Type: application/json).'));
-    const declared = Number(req.headers['content-length'] ?? '0');
-    const limit = this.limits.bodyBytes;
-    if (declared > limit) return Promise.reject(new Refusal('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes.`));
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > limit) {
-          req.removeAllListeners('data');
-          req.pause();
-          reject(new Refusal('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes.`));
-          return;
-        }
-        chunks.push(c);
-      });
-      req.once('end', () => {
-        if (size > limit) return;
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve(JSON.parse(text));
-        } catch (e) {
-          reject(new Refusal('INVALID_ARGUMENT', `The body is not valid JSON (${e instanceof Error ? e.message.slice(0, 200) : 'unparsable'}).`, { details: { field: 'body' } }));
-        }
-      });
-      // A client that goes away mid-body: settle, so the request does not hang until shutdown.
-      const cutOff = () => reject(new Refusal('INVALID_ARGUMENT', 'The request body was cut off.', { details: { field: 'body' } }));
-      req.once('error', cutOff);
-      req.once('close', () => {
-        if (!req.complete) cutOff();
-      });
-    });
-  }
-
   private withTimeout<T>(p: PromiseLike<T>, e: Endpoint): Promise<T> {
-    // One promise and one watched deadline a request (not a race of two plus finally): this runs for every request.
+    // One promise and one watched deadline (not a race of two plus finally).
     return new Promise<T>((resolve, reject) => {
       const watch = this.watchdog.watch(this.limits.handlerTimeoutMs, () => reject(new OversightError('SERVER_TIMEOUT', `${e.method} ${e.path} took longer than ${this.limits.handlerTimeoutMs / 1000} s; it carries on, and the status endpoints show its outcome.`)));
       p.then(
@@ -426,9 +420,28 @@ export class ApiServer {
   }
 }
 
-/** Any thenable, not only this realm's Promise: a pending answer must never pass for a value. */
-function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
-  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+/** One request on its way through the steps, and what its access entry records. */
+class Exchange {
+  readonly started = performance.now();
+  readonly ip: string;
+  readonly method: string;
+  path = '(unparsable)';
+  principal: Principal | undefined;
+  /** The error code of a refused or failed request. */
+  code: string | undefined;
+  /** Why a credential was refused (never the credential). */
+  reason: string | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    /** When it arrived, epoch ms: the rate limits' clock. */
+    readonly nowMs: number,
+  ) {
+    this.ip = req.socket.remoteAddress ?? 'unknown';
+    this.method = req.method ?? 'GET';
+  }
 }
 
 /** Marks a socket with a request in our handler (a parser error on it is that request's, recorded there). */
@@ -439,103 +452,5 @@ const DURABLE: AppendOptions = Object.freeze({ until: 'durable' });
 const WRITTEN: AppendOptions = Object.freeze({ until: 'written' });
 
 const PUBLIC: Principal = Object.freeze({ id: 'anonymous', label: 'anonymous', role: 'installer', via: 'api-key' });
-
-/** A plain path: no query, dot, percent or backslash, so the URL parser would return it unchanged. */
-const PLAIN_PATH = /^\/[A-Za-z0-9_/-]*$/;
-
-/** The path, and the query when there is one (searchParams undefined: none). */
-/**
- * The RFC 6750 (3.1) challenge of a 401: no error code when no credential of ours was sent (none, or
- * another scheme), `invalid_request` for more than one, `invalid_token` for one that was refused.
- */
-function challenge(reason: string | undefined): string {
-  const realm = 'Bearer realm="mcp-oversight"';
-  if (reason === 'missing' || reason === 'unsupported-scheme') return realm;
-  return `${realm}, error="${reason === 'ambiguous' ? 'invalid_request' : 'invalid_token'}"`;
-}
-
-/** What a request is answered with, sent once its access entry is recorded. */
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string> | undefined;
-}
-
-/** Method and path of a request the parser refused (neither could be read). */
-const UNPARSED = '(unparsed)';
-
-function parseTarget(raw: string | undefined): { pathname: string; searchParams?: URLSearchParams } {
-  // Origin-form only ("/path?query"): absolute or authority forms are not for this server.
-  if (raw === undefined || !raw.startsWith('/') || raw.startsWith('//') || raw.length > 8192) throw new Refusal('INVALID_ARGUMENT', 'The request target must be a path such as /api/v1/health.', { details: { field: 'path' } });
-  if (PLAIN_PATH.test(raw)) return { pathname: raw };
-  try {
-    return new URL(raw, 'https://localhost');
-  } catch {
-    throw new Refusal('INVALID_ARGUMENT', 'The request target is not a valid path.', { details: { field: 'path' } });
-  }
-}
-
-function hostName(host: string | undefined): string {
-  if (host === undefined) return '';
-  const h = host.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  const colon = h.indexOf(':');
-  return colon < 0 ? h : h.slice(0, colon);
-}
-
-/** Query parameters as an object; a repeated parameter (`kind`) becomes an array, as does `kind` given once. */
-function queryObject(params: URLSearchParams): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    out[key] = key === 'kind' ? all.flatMap((v) => v.split(',')) : all.length === 1 ? all[0] : all;
-  }
-  return out;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : where}: ${i.message}`);
-  const first = r.error.issues[0];
-  throw new Refusal('INVALID_ARGUMENT', `The request ${where} is not valid: ${issues.join('; ')}.`, { details: { field: first?.path.length ? `${where}.${first.path.join('.')}` : where } });
-}
-
-/**
- * Sent with every answer. A flat [name, value, …] list: Node writes it as given, where a header object
- * costs about 5 µs a request more (measured with the API bench; a quarter of a bare server's whole cost).
- */
-const RESPONSE_HEADERS: readonly string[] = [
-  'cache-control',
-  'no-store',
-  'x-content-type-options',
-  'nosniff',
-  'content-security-policy',
-  "default-src 'none'; frame-ancestors 'none'",
-  'referrer-policy',
-  'no-referrer',
-  'content-type',
-  'application/json; charset=utf-8',
-];
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> | undefined, requestId: string): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  const all = [...RESPONSE_HEADERS, 'content-length', String(Buffer.byteLength(text)), 'x-request-id', requestId];
-  // Extra headers (retry-after, www-authenticate, allow, connection, link…) are added; one named like a
-  // default replaces it (an array is sent as given: a second value would be appended).
-  if (headers !== undefined) {
-    for (const k of Object.keys(headers)) {
-      const name = k.toLowerCase();
-      if (name === 'x-request-id' || name === 'content-length') continue; // ours, always
-      let at = -1;
-      for (let i = 0; i < all.length; i += 2) if (all[i] === name) at = i;
-      if (at >= 0) all[at + 1] = headers[k]!;
-      else all.push(name, headers[k]!);
-    }
-  }
-  res.writeHead(status, all);
-  res.end(text);
-}
 
 export { ENDPOINTS };

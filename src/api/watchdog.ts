@@ -1,7 +1,8 @@
 /** One wait being watched: `expire` runs once if `done` was not called by `deadline` (on the watchdog's clock). */
 export interface Watch {
   readonly deadline: number;
-  done(): void;
+  /** Ends the wait; true when this ended it, false when its deadline had already fired (or it was ended before). */
+  done(): boolean;
 }
 
 /**
@@ -85,7 +86,7 @@ class Watched implements Watch {
     readonly expire: () => void,
   ) {}
 
-  done(): void {
-    this.dog.release(this);
+  done(): boolean {
+    return this.dog.release(this);
   }
 }

@@ -152,6 +152,53 @@ describe('HTTP limits', () => {
     }
   });
 
+  it('an access entry recorded after auditWaitMs: one 503, and the late success opens the API again', async () => {
+    let delay = 0;
+    const coordinator = new (class extends FakeCoordinator {
+      override recordApiEvent(e: AuditInput): Promise<void> {
+        const d = delay;
+        return e.kind === 'api.access' && d > 0 ? new Promise<void>((r) => setTimeout(r, d)).then(() => super.recordApiEvent(e)) : super.recordApiEvent(e);
+      }
+    })();
+    const logs: string[] = [];
+    const h = await startHarness({ coordinator, limits: { auditWaitMs: 100 }, log: (l) => logs.push(l) });
+    try {
+      delay = 600;
+      const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal(r.status, 503);
+      delay = 0;
+      // Until the late entry lands, nothing is served; once it has, requests are answered again.
+      assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status, 503);
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status, 200);
+      assert.ok(!logs.some((l) => /unexpected|could not send/.test(l)), logs.join('\n'));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a handler that throws synchronously is answered 500 and recorded so', async () => {
+    const coordinator = new (class extends FakeCoordinator {
+      override health(): never {
+        throw new Error('health view broke');
+      }
+    })();
+    const logs: string[] = [];
+    const h = await startHarness({ coordinator, log: (l) => logs.push(l) });
+    try {
+      const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal(r.status, 500);
+      assert.equal(ErrorResponseSchema.parse(r.json()).code, 'internal');
+      assert.ok(!r.text.includes('health view broke'), 'the cause stays in the log');
+      assert.ok(logs.some((l) => l.includes('health view broke')));
+      const entry = h.coordinator.recorded.find((e) => e.kind === 'api.access');
+      assert.equal(entry?.payload['status'], 500);
+      assert.equal(entry?.payload['code'], 'internal');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('an answer waits for its access entry to be written (default) or synced to disk (syncAccess)', async () => {
     for (const syncAccess of [false, true]) {
       const h = await startHarness({ limits: { syncAccess } });

@@ -28,6 +28,20 @@ describe('Watchdog', () => {
     assert.equal(dog.size, 0, 'nothing left watched: the timer stops');
   });
 
+  it('done() says whether it ended the wait: true once in time, false after the deadline fired', async () => {
+    let t = 0;
+    const dog = new Watchdog(5, () => t);
+    const inTime = dog.watch(100, () => assert.fail('never'));
+    let fired = 0;
+    const late = dog.watch(100, () => fired++);
+    assert.equal(inTime.done(), true);
+    assert.equal(inTime.done(), false, 'a second done() ends nothing');
+    t = 100;
+    await sleep(20);
+    assert.equal(fired, 1);
+    assert.equal(late.done(), false, 'its deadline had fired');
+  });
+
   it('its timer does not keep the process alive', () => {
     const dog = new Watchdog(10_000);
     const w = dog.watch(60_000, () => assert.fail('never'));

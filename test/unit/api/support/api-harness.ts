@@ -83,7 +83,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(o: { limits?: Partial<ApiLimits>; coordinator?: FakeCoordinator } = {}): Promise<Harness> {
+export async function startHarness(o: { limits?: Partial<ApiLimits>; coordinator?: FakeCoordinator; log?: (line: string) => void } = {}): Promise<Harness> {
   const coordinator = o.coordinator ?? new FakeCoordinator();
   const keys = await ApiKeyStore.open(memoryPersistence());
   const signing = apiSigningKeyFromPem(newApiSigningKeyPem());
@@ -95,7 +95,7 @@ export async function startHarness(o: { limits?: Partial<ApiLimits>; coordinator
     authenticate: createAuthenticator({ apiKeys: keys, tokens }),
     tls: { cert: tls.certPem, key: tls.keyPem },
     limits: { principalRate: { burst: 100_000, perSecond: 100_000 }, ipRate: { burst: 100_000, perSecond: 100_000 }, ...o.limits },
-    log: () => undefined,
+    log: o.log ?? (() => undefined),
   });
   const { port } = await server.listen();
   const apiKey = {} as Record<Role, string>;
