@@ -17,6 +17,10 @@
  * is fetched once beforehand over a connection that trusts only our certificate.
  *
  * Order: a warm-up of each, then rounds of bare, ours (API key), bare, ours (JWT): ABAB, so noise shows.
+ * Many short rounds, not two long ones: on a shared machine a neighbour's burst of work can take a
+ * whole run (runs of the bare server alone varied 7,500-42,000 req/s). Each of our runs is compared with
+ * the bare run just before it, every pair is printed, and the verdict is on the median pair: one
+ * disturbed pair neither passes nor fails the target on its own.
  * Each round ends with ours (API key) as `serve --sync-access` runs it (every answer waits for its entry's
  * fdatasync, not only its write): what that stricter choice costs, printed beside, not part of the targets.
  * Each of our runs uses a credential of its own, so the audit entries of that run are counted exactly
@@ -24,7 +28,7 @@
  * collected before the next run, so it is charged to neither server), then the log is verified.
  *
  *   node scripts/bench.mjs bench/api.bench.ts
- *   BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_ROUNDS=2 BENCH_CONNECTIONS=50 (defaults)
+ *   BENCH_SECONDS=4 BENCH_WARMUP_SECONDS=3 BENCH_ROUNDS=5 BENCH_CONNECTIONS=50 (defaults)
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -53,15 +57,22 @@ const num = (name: string, fallback: number): number => {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
   return v;
 };
-const SECONDS = num('BENCH_SECONDS', 10);
+const SECONDS = num('BENCH_SECONDS', 4);
 const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 3);
-const ROUNDS = Math.floor(num('BENCH_ROUNDS', 2));
+const ROUNDS = Math.floor(num('BENCH_ROUNDS', 5));
 const CONNECTIONS = Math.floor(num('BENCH_CONNECTIONS', 50));
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 25;
 /** High enough never to refuse a request of the bench (the defaults are burst 100, then 10/s). */
 const NO_THROTTLE: Partial<ApiLimits> = { principalRate: { burst: 1e9, perSecond: 1e9 }, ipRate: { burst: 1e9, perSecond: 1e9 } };
 const BENCH_ACTOR: Actor = { id: 'bench', label: 'api bench (counting audit entries)', provider: 'local', verified: true };
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 /** autocannon in a child: loaded from the repo's node_modules (the load tool is not ours to bundle). */
 const LOAD_SCRIPT = `
@@ -239,18 +250,21 @@ async function main(): Promise<void> {
       syncedRuns.push({ bare: b, ours: s });
     }
 
-    console.log('\n-- summary (each of our runs against the bare run just before it)');
+    console.log('\n-- summary (each of our runs against the bare run just before it; the verdict is on the median pair)');
     let pass = true;
     for (const cred of ['API key', 'JWT'] as const) {
       const mine = rows.filter((r) => r.cred === cred);
       const ratios = mine.map((r) => r.ours.rps / r.bare.rps);
       const p99s = mine.map((r) => r.ours.p99);
-      const ratioOk = ratios.every((x) => x >= TARGET_RATIO);
-      const p99Ok = p99s.every((x) => x < TARGET_P99_MS);
+      const ratio = median(ratios);
+      const p99 = median(p99s);
+      const ratioOk = ratio >= TARGET_RATIO;
+      const p99Ok = p99 < TARGET_P99_MS;
       pass &&= ratioOk && p99Ok;
       const cpu = mine.map((r) => r.bare.cpuUsPerRequest / r.ours.cpuUsPerRequest);
-      console.log(`${cred.padEnd(7)}: ours ${mine.map((r) => r.ours.rps.toFixed(0)).join(', ')} req/s vs bare ${mine.map((r) => r.bare.rps.toFixed(0)).join(', ')} = ${ratios.map((x) => x.toFixed(2)).join(', ')}x (target >= ${TARGET_RATIO}x: ${ratioOk ? 'PASS' : 'FAIL'}); p99 ${p99s.map((x) => `${x} ms`).join(', ')} (bare ${mine.map((r) => `${r.bare.p99} ms`).join(', ')}; target < ${TARGET_P99_MS} ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
-      console.log(`${''.padEnd(9)}CPU per request, bare/ours: ${cpu.map((x) => x.toFixed(2)).join(', ')} (steadier than req/s here; were both servers CPU-bound, the throughput ratio would be about this)`);
+      console.log(`${cred.padEnd(7)}: ours ${mine.map((r) => r.ours.rps.toFixed(0)).join(', ')} req/s vs bare ${mine.map((r) => r.bare.rps.toFixed(0)).join(', ')} = ${ratios.map((x) => x.toFixed(2)).join(', ')}x, median ${ratio.toFixed(2)}x (target >= ${TARGET_RATIO}x: ${ratioOk ? 'PASS' : 'FAIL'}; ${ratios.filter((x) => x >= TARGET_RATIO).length} of ${ratios.length} pairs at or above it)`);
+      console.log(`${''.padEnd(9)}p99 ${p99s.map((x) => `${x} ms`).join(', ')}, median ${p99} ms (bare ${mine.map((r) => `${r.bare.p99} ms`).join(', ')}; target < ${TARGET_P99_MS} ms: ${p99Ok ? 'PASS' : 'FAIL'}; worst ${Math.max(...p99s)} ms)`);
+      console.log(`${''.padEnd(9)}CPU per request, bare/ours: ${cpu.map((x) => x.toFixed(2)).join(', ')}, median ${median(cpu).toFixed(2)} (steadier than req/s here; were both servers CPU-bound, the throughput ratio would be about this)`);
     }
     console.log(`synced : ours (API key, --sync-access) ${syncedRuns.map((r) => r.ours.rps.toFixed(0)).join(', ')} req/s = ${syncedRuns.map((r) => (r.ours.rps / r.bare.rps).toFixed(2)).join(', ')}x bare, p99 ${syncedRuns.map((r) => `${r.ours.p99} ms`).join(', ')} (not a target: the stricter choice, shown for its cost)`);
     const audited = counted.reduce((s, c) => s + c.audited, 0);

@@ -102,6 +102,24 @@ describe('AuditEntryEncoder', () => {
     );
   });
 
+  it('a flat payload written straight into its buffer matches the reference for any width of character and any size, before and after the buffer grows', () => {
+    // The direct path takes ASCII that fits its buffer; anything else falls back to the string path.
+    const enc = new AuditEntryEncoder(HMAC_KEY);
+    const actor = { id: 'a', label: 'A', provider: 'api', verified: false };
+    const values = ['plain', 'caf\u00e9', '\u{1F600} smile', 'lone \ud800 surrogate', 'quote " and \\ and \n', 'x'.repeat(10_000), 'y'.repeat(20_000), `${'z'.repeat(15_000)}\u00e9`, 'ok again'];
+    let seq = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...values), { minLength: 1, maxLength: 4 }), fc.integer({ min: -5, max: 1e9 }), (texts, n) => {
+        seq++;
+        const payload = { a: texts[0], b: n, c: texts[texts.length - 1], d: true };
+        const i = { actor, kind: 'api.access', subject: { type: 'api', id: '/x' }, payload };
+        const ts = new Date(1_767_225_600_000 + seq).toISOString();
+        assert.deepEqual(encoded(enc, i, seq, ts, GENESIS_HASH), reference(i, seq, ts, GENESIS_HASH));
+      }),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+
   it('never records one actor or subject in place of another that serialises alike', () => {
     const enc = new AuditEntryEncoder(HMAC_KEY);
     const at = '2026-01-01T00:00:00.000Z';
