@@ -234,9 +234,19 @@ export class ApiServer {
   private answer(x: Exchange, headers: RequestHeaders): Reply | Promise<Reply> {
     try {
       const r = this.steps(x, headers);
-      return isThenable(r) ? r.then(undefined, (e: unknown) => this.failure(x, e)) : r;
+      return isThenable(r) ? r.then(undefined, (e: unknown) => this.failed(x, e)) : r;
     } catch (e) {
+      return this.failed(x, e);
+    }
+  }
+
+  /** `failure`, and should mapping the failure fail too, a plain 500: still recorded, still answered once. */
+  private failed(x: Exchange, e: unknown): Reply {
+    try {
       return this.failure(x, e);
+    } catch {
+      x.code = 'internal';
+      return this.internalError(x.requestId);
     }
   }
 
@@ -323,24 +333,44 @@ export class ApiServer {
     } catch (e) {
       return this.lastResort(x.req, x.res, e);
     }
-    this.recordWithin(entry, (recorded) => this.deliver(x, recorded ? reply : this.refusal(x.requestId, new OversightError('SERVER_UNAVAILABLE', 'The audit log could not record this request, so it is not answered; the server log says why.'))));
+    this.recordWithin(entry, (recorded) => this.deliver(x, recorded ? reply : undefined));
   }
 
-  private deliver(x: Exchange, reply: Reply): void {
+  /**
+   * Sends `reply`, or (undefined) the 503 of an access that could not be recorded: fail closed, whatever
+   * the handler said. A 500 instead if it cannot be sent (a body JSON cannot hold). Never throws; settles
+   * the request, once.
+   */
+  private deliver(x: Exchange, reply: Reply | undefined): void {
     try {
-      send(x.res, reply.status, reply.body, reply.headers, x.requestId);
+      const r = reply ?? this.refusal(x.requestId, new OversightError('SERVER_UNAVAILABLE', 'The audit log could not record this request, so it is not answered; the server log says why.'));
+      send(x.res, r.status, r.body, r.headers, x.requestId);
     } catch (e) {
-      this.o.log(`api: could not send the answer to ${x.method} ${x.path} (${x.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      x.res.destroy();
+      try {
+        this.o.log(`api: could not send the answer to ${x.method} ${x.path} (${x.requestId}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      } catch {
+        // The log failing too must not leave the request unanswered.
+      }
+      try {
+        if (!x.res.headersSent) send(x.res, 500, this.internalError(x.requestId).body, {}, x.requestId);
+        else x.res.destroy();
+      } catch {
+        x.res.destroy();
+      }
+    } finally {
+      this.settled();
     }
-    this.settled();
   }
 
   /** A failure of our own request code (a bug): logged, answered 500 when nothing was sent yet, never left hanging. */
   private lastResort(req: IncomingMessage, res: ServerResponse, e: unknown): void {
     (req.socket as InHandler)[IN_HANDLER] = false;
     this.settled();
-    this.o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    try {
+      this.o.log(`api: unexpected failure answering a request: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } catch {
+      // Answered below all the same.
+    }
     try {
       if (!res.headersSent) send(res, 500, toErrorResponse(new OversightError('internal', 'Internal error; the server log has the details.'), 'unknown', this.now()), {}, 'unknown');
       else res.destroy();
@@ -367,7 +397,8 @@ export class ApiServer {
     } catch (err) {
       recording = Promise.reject(err);
     }
-    recording.then(
+    // Adopted, not called: a recorder that returned anything but a promise is a refusal, not a crash.
+    Promise.resolve(recording).then(
       () => {
         const recorded = this.recorded();
         if (watch.done()) done(recorded);
@@ -389,6 +420,11 @@ export class ApiServer {
     if (t.ok) return undefined;
     this.rateLimited.refused(`ip:${x.ip}`, 'ip', x.ip, x.path, x.nowMs);
     return this.refusal(x.requestId, new Refusal('RATE_LIMITED', `Too many requests from this address; try again in ${t.retryAfterSeconds} s.`), { 'retry-after': String(t.retryAfterSeconds) });
+  }
+
+  /** Our own failure, said without details (the log has them). */
+  private internalError(requestId: string): Reply {
+    return { status: 500, body: toErrorResponse(new OversightError('internal', `Internal error; the server's log has the details (request ${requestId}).`), requestId, this.now()) };
   }
 
   /** Epoch ms (no Date made a request unless a test clock is set). */

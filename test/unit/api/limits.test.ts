@@ -166,11 +166,14 @@ describe('HTTP limits', () => {
       delay = 600;
       const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
       assert.equal(r.status, 503);
-      delay = 0;
-      // Until the late entry lands, nothing is served; once it has, requests are answered again.
+      // Until a late entry lands, nothing is served (this one's entry is late too, so it cannot reopen the API).
       assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status, 503);
+      delay = 0;
       await new Promise((r) => setTimeout(r, 700));
+      // Only the late entries' success can have reopened it.
       assert.equal((await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) })).status, 200);
+      assert.equal(h.coordinator.recorded.filter((e) => e.kind === 'api.access').length, 3, 'one entry a request');
+      assert.equal((h.server as unknown as { inflight: number }).inflight, 0, 'every request settled once');
       assert.ok(!logs.some((l) => /unexpected|could not send/.test(l)), logs.join('\n'));
     } finally {
       await h.close();
@@ -194,6 +197,51 @@ describe('HTTP limits', () => {
       const entry = h.coordinator.recorded.find((e) => e.kind === 'api.access');
       assert.equal(entry?.payload['status'], 500);
       assert.equal(entry?.payload['code'], 'internal');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('an answer that cannot be sent (a body JSON cannot hold) is a 500, and the request still settles', async () => {
+    const coordinator = new (class extends FakeCoordinator {
+      override health() {
+        const h = super.health();
+        return { ...h, compliance: { ...h.compliance, state: 10n as unknown as string } };
+      }
+    })();
+    const logs: string[] = [];
+    const h = await startHarness({ coordinator, log: (l) => logs.push(l) });
+    try {
+      const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal(r.status, 500);
+      assert.equal(ErrorResponseSchema.parse(r.json()).code, 'internal');
+      assert.ok(logs.some((l) => l.includes('could not send')));
+      assert.equal((h.server as unknown as { inflight: number }).inflight, 0);
+      assert.equal((await call(h.port, 'GET', '/api/v1/health')).status, 200, 'the server still answers');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a log that throws while a failure is mapped: the 500 is still recorded and answered once', async () => {
+    const coordinator = new (class extends FakeCoordinator {
+      override health(): never {
+        throw new Error('health view broke');
+      }
+    })();
+    const h = await startHarness({
+      coordinator,
+      log: () => {
+        throw new Error('log broke');
+      },
+    });
+    try {
+      const r = await call(h.port, 'GET', '/api/v1/status/assessment', { headers: bearer(h.apiKey.installer) });
+      assert.equal(r.status, 500);
+      const entry = h.coordinator.recorded.find((e) => e.kind === 'api.access');
+      assert.equal(entry?.payload['status'], 500);
+      assert.equal(entry?.payload['code'], 'internal');
+      assert.equal((h.server as unknown as { inflight: number }).inflight, 0);
     } finally {
       await h.close();
     }

@@ -50,7 +50,11 @@ describe('API secrets in VS Code SecretStorage', () => {
     const { key, record } = await keys.create({ name: 'CI pipeline', role: 'installer', createdBy: 'me' });
     const stored = [...secrets.map.values()].join('\n');
     assert.ok(!stored.includes(key), 'the key is not in SecretStorage');
-    assert.ok(!stored.includes(key.split('_')[2]!), 'nor its secret part');
+    // mcpo_<12-char id>_<43-char secret>, taken by position: the base64url secret may itself hold '_',
+    // and split('_') would then leave a fragment short enough to turn up in the stored JSON by chance.
+    const secretPart = key.slice('mcpo_'.length + 12 + 1);
+    assert.equal(secretPart.length, 43);
+    assert.ok(!stored.includes(secretPart), 'nor its secret part');
     assert.match(stored, new RegExp(record.id));
     // Another window (another persistence on the same SecretStorage) reads the same records.
     const again = await ApiKeyStore.open(new SecretStorageKeyPersistence(secrets, apiSecretNames('/s/one').apiKeys));
