@@ -8,6 +8,13 @@ import { ErrorResponseSchema } from '../../../src/core/coordination/error-respon
 import { bearer, call, FakeCoordinator, startHarness } from './support/api-harness';
 import { sendRaw } from './support/fuzz-support';
 
+/** A coordinator whose health view throws (assessment status answers synchronously, so it throws there). */
+class BrokenHealth extends FakeCoordinator {
+  override health(): never {
+    throw new Error('health view broke');
+  }
+}
+
 describe('token bucket', () => {
   it('allows the burst, then the refill rate, and says when to retry', () => {
     const rl = new RateLimiter({ burst: 3, perSecond: 2 });
@@ -181,11 +188,7 @@ describe('HTTP limits', () => {
   });
 
   it('a handler that throws synchronously is answered 500 and recorded so', async () => {
-    const coordinator = new (class extends FakeCoordinator {
-      override health(): never {
-        throw new Error('health view broke');
-      }
-    })();
+    const coordinator = new BrokenHealth();
     const logs: string[] = [];
     const h = await startHarness({ coordinator, log: (l) => logs.push(l) });
     try {
@@ -224,11 +227,7 @@ describe('HTTP limits', () => {
   });
 
   it('a log that throws while a failure is mapped: the 500 is still recorded and answered once', async () => {
-    const coordinator = new (class extends FakeCoordinator {
-      override health(): never {
-        throw new Error('health view broke');
-      }
-    })();
+    const coordinator = new BrokenHealth();
     const h = await startHarness({
       coordinator,
       log: () => {
