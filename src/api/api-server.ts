@@ -310,11 +310,11 @@ export class ApiServer {
     x.code = err?.code ?? 'internal';
     if (typeof err?.details['reason'] === 'string') x.reason = err.details['reason'];
     if (err === undefined || HTTP_STATUS[err.code] >= 500) this.o.log(`api: ${x.method} ${x.path} (${x.requestId}) failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    const shown = err ?? new OversightError('internal', `Internal error; the server's log has the details (request ${x.requestId}).`);
+    if (err === undefined) return this.internalError(x.requestId);
     const headers: Record<string, string> = {};
-    if (err?.code === 'UNAUTHENTICATED') headers['www-authenticate'] = challenge(x.reason);
-    if (err?.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
-    return this.refusal(x.requestId, shown, headers);
+    if (err.code === 'UNAUTHENTICATED') headers['www-authenticate'] = challenge(x.reason);
+    if (err.code === 'METHOD_NOT_ALLOWED') headers['allow'] = String(err.details['allow']);
+    return this.refusal(x.requestId, err, headers);
   }
 
   /**
